@@ -1,0 +1,402 @@
+/**
+ * The in-page hook. Until the extension's content script says `connect`, registering a
+ * process only stores its options and every report is a cheap early return: no
+ * serialization, no timers, no messages. Once connected, it records into the outbox,
+ * which streams to the panel only after the panel asks (`sync`).
+ */
+import { diff } from './delta';
+import { Outbox, type OutboxLimits, type OutEvent } from './outbox';
+import type {
+  Capabilities,
+  Command,
+  MessageKind,
+  ProcessEvent,
+  ProcessKind,
+  ProcessStatus,
+  Serialized,
+  StateStats,
+} from './protocol';
+import { decodeExtEnvelope, PAGE_SOURCE, PROTOCOL_VERSION } from './protocol';
+import { createSerializeCache, revive, type SerializeCache, type SerializeOptions, serialize } from './serialize';
+
+export const HOOK_VERSION = '0.1.0';
+
+export interface ProcessOptions {
+  name: string;
+  kind?: ProcessKind;
+  parent?: ProcessHandle | string;
+  /** Current state; read for the first snapshot and after recording resumes. */
+  getState?: () => unknown;
+  /** Set the state back (enables jump). Called with a revived past state. */
+  setState?: (state: unknown) => void;
+  /** Re-dispatch a recorded message (enables replay). May return a promise. */
+  replay?: (msg: { name: string; kind: MessageKind; payload: unknown }) => unknown;
+  /** The store never mutates in place: a same reference means the same content. */
+  immutable?: boolean;
+}
+
+export interface MessageHandle {
+  readonly mid: number;
+  start(): void;
+  done(error?: unknown): void;
+}
+
+export interface ProcessHandle {
+  readonly pid: string;
+  /** A message entered this process's mailbox. */
+  queue(name: string, payload?: unknown, kind?: MessageKind, from?: MessageHandle): MessageHandle;
+  /** The process has a new state after `mutation` (state defaults to getState()). */
+  step(mutation?: { name: string; payload?: unknown }, state?: unknown, during?: MessageHandle): void;
+  status(status: ProcessStatus, reason?: string): void;
+  exit(reason?: string): void;
+}
+
+export interface HookOptions {
+  serialize: Partial<SerializeOptions>;
+  history: Partial<OutboxLimits>;
+  /** How envelopes reach the content script (default: this window's postMessage). */
+  transport: PageTransport;
+}
+
+/** The page end of the page ⇄ content-script channel. */
+export interface PageTransport {
+  post(envelope: object): void;
+  /** Calls back with data of messages from this same window only. */
+  listen(onData: (data: unknown) => void): void;
+}
+
+export const windowTransport = (): PageTransport => ({
+  post: (m) => window.postMessage(m, location.origin === 'null' ? '*' : location.origin),
+  listen: (onData) =>
+    window.addEventListener('message', (e) => {
+      if (e.source === window) onData(e.data);
+    }),
+});
+
+interface Proc {
+  pid: string;
+  opts: ProcessOptions;
+  parent?: string;
+  steps: number;
+  last?: Serialized;
+  cache?: SerializeCache;
+  /** Set while the app shows a past step: the live state to return to. */
+  past?: { live: unknown; stepsAtJump: number };
+  replayRun?: { stopped: boolean };
+}
+
+const NOOP_MSG: MessageHandle = { mid: 0, start() {}, done() {} };
+const now = (): number => (typeof performance !== 'undefined' ? performance.timeOrigin + performance.now() : Date.now());
+const errText = (e: unknown): string => {
+  try {
+    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  } catch {
+    return 'unprintable error';
+  }
+};
+
+export class Hook {
+  readonly session: string;
+  private procs = new Map<string, Proc>();
+  private nextPid = 1;
+  private nextMid = 1;
+  private outbox?: Outbox;
+  private recording = true;
+  private skipped = 0;
+  /** pid of a process whose state Hindsight is setting: its reports are not new steps. */
+  private applying?: string;
+  /** pid of a process being replayed: its new messages are marked as replays. */
+  private replaying?: string;
+  private serializeOpts: Partial<SerializeOptions>;
+  private transport?: PageTransport;
+
+  constructor(private options: Partial<HookOptions> = {}) {
+    const bytes = new Uint8Array(8);
+    crypto.getRandomValues(bytes);
+    this.session = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    this.serializeOpts = options.serialize ?? {};
+    this.transport = options.transport ?? (typeof window !== 'undefined' ? windowTransport() : undefined);
+    if (this.transport) {
+      this.transport.listen((d) => this.onData(d));
+      this.hello();
+    }
+  }
+
+  /** True once the extension is connected. Adapters check it to stay on their fast path. */
+  get active(): boolean {
+    return this.outbox !== undefined && this.recording;
+  }
+
+  process(opts: ProcessOptions): ProcessHandle {
+    const pid = `p${this.nextPid++}`;
+    const parent = typeof opts.parent === 'string' ? opts.parent : opts.parent?.pid;
+    const p: Proc = { pid, opts, parent, steps: 0 };
+    if (opts.immutable) p.cache = createSerializeCache();
+    this.procs.set(pid, p);
+    if (this.active) this.announce(p);
+    return {
+      pid,
+      queue: (name, payload, kind = 'action', from) => this.queue(p, name, payload, kind, from),
+      step: (mutation, state, during) => this.step(p, mutation, state, during),
+      status: (status, reason) => this.emit({ type: 'status', t: now(), pid, status, reason }),
+      exit: (reason) => {
+        this.emit({ type: 'status', t: now(), pid, status: 'exited', reason });
+        p.opts = { name: p.opts.name, kind: p.opts.kind };
+      },
+    };
+  }
+
+  // --- connection -----------------------------------------------------------------------
+
+  private post(msg: object): void {
+    this.transport?.post({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, session: this.session, ...msg });
+  }
+
+  private hello(): void {
+    const url = typeof location !== 'undefined' ? location.href : '';
+    this.post({ kind: 'hello', hook: HOOK_VERSION, url, startedAt: now() });
+  }
+
+  private onData(data: unknown): void {
+    const env = decodeExtEnvelope(data);
+    if (!env) return;
+    if (env.kind === 'connect') {
+      if (!this.outbox) this.connect();
+      this.hello();
+    } else if (env.session === this.session) {
+      this.command(env.cmd);
+    }
+  }
+
+  private connect(): void {
+    const h = this.options.history ?? {};
+    this.outbox = new Outbox(
+      (first, count, body) => this.post({ kind: 'batch', first, count, body }),
+      () => [...this.procs.values()].map((p) => this.describe(p)),
+      { maxEvents: h.maxEvents ?? 50_000, maxChars: h.maxChars ?? 64 * 1024 * 1024, batchChars: h.batchChars ?? 1 << 20 },
+    );
+    for (const p of this.procs.values()) this.announce(p);
+  }
+
+  private describe(p: Proc): Omit<ProcessEvent, 'seq' | 't' | 'type'> {
+    const caps: Capabilities = { jump: !!p.opts.setState, replay: !!p.opts.replay };
+    const d: Omit<ProcessEvent, 'seq' | 't' | 'type'> = { pid: p.pid, name: p.opts.name, kind: p.opts.kind ?? 'custom', caps };
+    if (p.parent) d.parent = p.parent;
+    return d;
+  }
+
+  private announce(p: Proc): void {
+    this.emit({ type: 'process', t: now(), ...this.describe(p) });
+    if (p.opts.getState) this.snapshot(p, this.read(p), true);
+  }
+
+  private emit(ev: OutEvent): void {
+    if (this.outbox && this.recording) this.outbox.push(ev);
+  }
+
+  // --- reports --------------------------------------------------------------------------
+
+  private ser(value: unknown, cache?: SerializeCache): { value: Serialized; stats: StateStats } {
+    try {
+      return serialize(value, this.serializeOpts, cache);
+    } catch (e) {
+      // serialize is built not to throw; if it ever does, the app must not notice.
+      return { value: { $hs: 'thrown', message: errText(e) }, stats: { size: 0 } };
+    }
+  }
+
+  private read(p: Proc): unknown {
+    try {
+      return p.opts.getState?.();
+    } catch (e) {
+      return { $hs: 'thrown', message: errText(e) };
+    }
+  }
+
+  private queue(p: Proc, name: string, payload: unknown, kind: MessageKind, from?: MessageHandle): MessageHandle {
+    if (!this.active) {
+      if (this.outbox) this.skipped++;
+      return NOOP_MSG;
+    }
+    const mid = this.nextMid++;
+    const q: OutEvent = { type: 'queued', t: now(), pid: p.pid, mid, name: String(name), kind };
+    if (payload !== undefined) q.payload = this.ser(payload).value;
+    if (from?.mid) q.from = from.mid;
+    if (this.replaying === p.pid) q.replay = true;
+    this.emit(q);
+    let started = false;
+    let finished = false;
+    return {
+      mid,
+      start: () => {
+        if (started) return;
+        started = true;
+        this.emit({ type: 'started', t: now(), mid });
+      },
+      done: (error?: unknown) => {
+        if (finished) return;
+        finished = true;
+        this.emit(error === undefined ? { type: 'done', t: now(), mid } : { type: 'done', t: now(), mid, error: errText(error) });
+      },
+    };
+  }
+
+  private step(p: Proc, mutation?: { name: string; payload?: unknown }, state?: unknown, during?: MessageHandle): void {
+    if (!this.active) {
+      if (this.outbox) this.skipped++;
+      return;
+    }
+    if (this.applying === p.pid) return;
+    this.snapshot(p, state === undefined && p.opts.getState ? this.read(p) : state, false, mutation, during);
+  }
+
+  private snapshot(
+    p: Proc,
+    state: unknown,
+    full: boolean,
+    mutation?: { name: string; payload?: unknown },
+    during?: MessageHandle,
+  ): void {
+    const { value, stats } = this.ser(state, p.cache);
+    const step = p.last === undefined ? 0 : p.steps + 1;
+    const ev: OutEvent = { type: 'step', t: now(), pid: p.pid, step, stats };
+    if (during?.mid) ev.mid = during.mid;
+    if (mutation) {
+      ev.mutation = { name: String(mutation.name) };
+      if (mutation.payload !== undefined) ev.mutation.payload = this.ser(mutation.payload).value;
+    }
+    if (full || p.last === undefined) ev.full = value;
+    else ev.delta = diff(p.last, value) ?? {};
+    p.last = value;
+    p.steps = step;
+    this.emit(ev);
+  }
+
+  // --- commands from the panel ---------------------------------------------------------
+
+  private command(cmd: Command): void {
+    const box = this.outbox;
+    if (!box) return;
+    switch (cmd.type) {
+      case 'sync':
+        return box.sync(cmd.since, now());
+      case 'ack':
+        return box.ack(cmd.seq);
+      case 'pause':
+        if (this.recording) this.emit({ type: 'recording', t: now(), on: false });
+        this.recording = false;
+        this.skipped = 0;
+        return;
+      case 'resume':
+        return this.resume();
+      case 'jump':
+        return this.jump(cmd.pid, cmd.step, cmd.state);
+      case 'present':
+        return this.present(cmd.pid);
+      case 'replay':
+        void this.replay(cmd);
+        return;
+      case 'replay-stop': {
+        const run = this.procs.get(cmd.pid)?.replayRun;
+        if (run) run.stopped = true;
+        return;
+      }
+    }
+  }
+
+  private resume(): void {
+    if (this.recording) return;
+    this.recording = true;
+    this.emit({ type: 'recording', t: now(), on: true });
+    if (this.skipped) {
+      this.emit({ type: 'notice', t: now(), level: 'info', text: `${this.skipped} reports not recorded while paused` });
+    }
+    // Deltas were not sent while paused: restart each chain from a full snapshot.
+    for (const p of this.procs.values()) if (p.opts.getState) this.snapshot(p, this.read(p), true);
+  }
+
+  /** Set a process's state through its adapter without recording it as a new step. */
+  private apply(p: Proc, state: unknown): string | undefined {
+    this.applying = p.pid;
+    try {
+      p.opts.setState?.(state);
+    } catch (e) {
+      return errText(e);
+    } finally {
+      this.applying = undefined;
+    }
+  }
+
+  private jump(pid: string, step: number, state: Serialized): void {
+    const p = this.procs.get(pid);
+    if (!p?.opts.setState) return this.fail(`process ${pid} cannot jump`);
+    if (!p.past) p.past = { live: p.opts.getState?.(), stepsAtJump: p.steps };
+    const err = this.apply(p, revive(state));
+    if (err) return this.fail(`jump failed: ${err}`);
+    this.emit({ type: 'travel', t: now(), pid, step });
+  }
+
+  private present(pid: string): void {
+    const p = this.procs.get(pid);
+    if (!p) return;
+    // Return to the exact live object when nothing new happened since the jump; otherwise
+    // the newest recorded state is already the app's present.
+    if (p.past && p.steps === p.past.stepsAtJump) {
+      const err = this.apply(p, p.past.live);
+      if (err) this.fail(`return to present failed: ${err}`);
+    }
+    p.past = undefined;
+    this.emit({ type: 'travel', t: now(), pid, step: null });
+  }
+
+  private async replay(cmd: Extract<Command, { type: 'replay' }>): Promise<void> {
+    const p = this.procs.get(cmd.pid);
+    if (!p?.opts.replay || !p.opts.setState) return this.fail(`process ${cmd.pid} cannot replay`);
+    if (p.replayRun) p.replayRun.stopped = true;
+    const run = { stopped: false };
+    p.replayRun = run;
+    const total = cmd.messages.length;
+    const progress = (state: 'running' | 'done' | 'failed' | 'stopped', index: number, error?: string) =>
+      this.emit({ type: 'replay', t: now(), pid: p.pid, state, index, total, ...(error ? { error } : {}) });
+    p.past = undefined;
+    this.emit({ type: 'travel', t: now(), pid: p.pid, step: null });
+    // The replayed run starts from the recorded state before its first message; that
+    // reset is a new step, so the panel's chain stays exact.
+    const err = this.apply(p, revive(cmd.state));
+    if (err) return progress('failed', 0, err);
+    this.step(p, { name: '@@hindsight/replay-start' });
+    for (let i = 0; i < total; i++) {
+      if (run.stopped) return progress('stopped', i);
+      progress('running', i);
+      const m = cmd.messages[i];
+      this.replaying = p.pid;
+      try {
+        await p.opts.replay({ name: m.name, kind: m.kind, payload: revive(m.payload ?? { $hs: 'undefined' }) });
+      } catch (e) {
+        return progress('failed', i, errText(e));
+      } finally {
+        this.replaying = undefined;
+      }
+      if (cmd.intervalMs > 0 && i < total - 1) await new Promise((r) => setTimeout(r, cmd.intervalMs));
+    }
+    if (p.replayRun === run) p.replayRun = undefined;
+    progress('done', total);
+  }
+
+  private fail(text: string): void {
+    this.emit({ type: 'notice', t: now(), level: 'error', text });
+  }
+}
+
+const KEY = '__HINDSIGHT_HOOK__';
+
+/** The page's one hook (shared by every copy of this library on the page). */
+export function getHindsight(options?: Partial<HookOptions>): Hook {
+  const g = globalThis as unknown as Record<string, Hook | undefined>;
+  let h = g[KEY];
+  if (!h) {
+    h = new Hook(options);
+    Object.defineProperty(globalThis, KEY, { value: h, configurable: true });
+  }
+  return h;
+}

@@ -1,0 +1,27 @@
+/**
+ * Hindsight runtime hook: public API.
+ *
+ *   import { getHindsight, createFluxStore, hindsightEnhancer } from 'hindsight-hook';
+ *
+ * Production builds resolve this package to ./noop.ts (the `production` export condition,
+ * honoured by Vite, webpack and esbuild), so the hook compiles out entirely.
+ */
+export type { Adapter } from './adapter';
+export {
+  type ActionContext,
+  createFluxStore,
+  type FluxStore,
+  type FluxStoreConfig,
+  fluxStoreAdapter,
+} from './adapters/flux-store';
+export { hindsightEnhancer, reduxAdapter } from './adapters/redux';
+export {
+  getHindsight,
+  HOOK_VERSION,
+  type Hook,
+  type HookOptions,
+  type MessageHandle,
+  type ProcessHandle,
+  type ProcessOptions,
+} from './hook';
+export { PROTOCOL_VERSION } from './protocol';
