@@ -62,6 +62,9 @@ $('save-all').addEventListener('click', () => {
 $('load-big').addEventListener('click', () => board.dispatch('loadBig'));
 $('clear-big').addEventListener('click', () => board.dispatch('setBig', []));
 
+// Handy from the console (and for the end-to-end tests): drive the stores directly.
+(globalThis as Record<string, unknown>).__demo = { board, toasts };
+
 board.subscribe(render);
 toasts.subscribe(render);
 render();

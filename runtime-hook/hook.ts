@@ -122,6 +122,11 @@ export class Hook {
     }
   }
 
+  /** Sequence number of the newest recorded event (0 before a connection). For diagnostics. */
+  get lastSeq(): number {
+    return this.outbox?.lastSeq ?? 0;
+  }
+
   /** True once the extension is connected. Adapters check it to stay on their fast path. */
   get active(): boolean {
     return this.outbox !== undefined && this.recording;

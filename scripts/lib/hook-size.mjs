@@ -14,7 +14,7 @@ export async function hookSize(entry = '../../runtime-hook/index.ts') {
       minify: true,
       target: 'es2022',
       lib: { entry: input, formats: ['es'], fileName: 'hook' },
-      rollupOptions: { output: { inlineDynamicImports: true } },
+      rollupOptions: { output: { codeSplitting: false } },
     },
   });
   const chunk = (Array.isArray(out) ? out[0] : out).output.find((o) => o.type === 'chunk');
