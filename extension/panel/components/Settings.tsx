@@ -1,0 +1,53 @@
+/** Flag thresholds, edited in the units people think in (KB, ms, items). Saved as typed. */
+import type { PanelModel } from '../models/panel';
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../models/thresholds';
+
+const FIELDS: { key: keyof Thresholds; label: string; unit: string; scale: number }[] = [
+  { key: 'keySize', label: 'Large top-level key over', unit: 'KB', scale: 1024 },
+  { key: 'stateSize', label: 'Large state over', unit: 'KB', scale: 1024 },
+  { key: 'listLength', label: 'Long list over', unit: 'items', scale: 1 },
+  { key: 'growthSteps', label: 'Growing on every one of the last', unit: 'steps', scale: 1 },
+  { key: 'slowMs', label: 'Slow handler over', unit: 'ms', scale: 1 },
+  { key: 'backlogDepth', label: 'Backlog: more than', unit: 'queued', scale: 1 },
+  { key: 'waitMs', label: 'Backlog: a wait over', unit: 'ms', scale: 1 },
+];
+
+export function Settings({ model, onClose }: { model: PanelModel; onClose(): void }) {
+  const th = model.thresholds.value.value;
+  return (
+    <div class="settings" data-testid="settings-panel" role="dialog" aria-label="Flag thresholds">
+      <div class="section-head">
+        <span>Flag thresholds</span>
+        <span>
+          <button type="button" class="link" onClick={() => model.thresholds.reset()}>
+            defaults
+          </button>{' '}
+          <button type="button" class="link" onClick={onClose} aria-label="Close settings">
+            ✕
+          </button>
+        </span>
+      </div>
+      <div class="settings-grid">
+        {FIELDS.map((f) => (
+          <label key={f.key}>
+            <span>{f.label}</span>
+            <input
+              type="number"
+              min={0}
+              step="any"
+              class="num"
+              data-testid={`threshold-${f.key}`}
+              value={th[f.key] / f.scale}
+              title={`default ${DEFAULT_THRESHOLDS[f.key] / f.scale} ${f.unit}`}
+              onChange={(e) => {
+                const v = Number((e.target as HTMLInputElement).value);
+                if (Number.isFinite(v) && v >= 0) model.thresholds.set({ [f.key]: v * f.scale });
+              }}
+            />
+            <span class="muted">{f.unit}</span>
+          </label>
+        ))}
+      </div>
+    </div>
+  );
+}

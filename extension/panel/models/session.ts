@@ -1,0 +1,256 @@
+/**
+ * Everything recorded for one page session (or one imported file): processes, messages,
+ * timeline, state history, and the raw events in order (so export is a plain stringify).
+ * `apply` takes a delivered batch; the `version` signal is bumped once per batch, which is
+ * what components subscribe to — never once per event.
+ */
+import { signal } from '@preact/signals';
+import type {
+  DoneEvent,
+  HookEvent,
+  QueuedEvent,
+  RebaseEvent,
+  StartedEvent,
+  StepEvent,
+} from '../../../runtime-hook/protocol';
+import type { SessionInfo } from '../link-types';
+import type { FlagFact } from './flags';
+import { History, type StepRecord } from './history';
+import { type MessageRow, Messages } from './messages';
+import { Processes } from './processes';
+import { Timeline } from './timeline';
+
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export class SessionStore {
+  readonly version = signal(0);
+  readonly processes = new Processes();
+  readonly messages = new Messages();
+  readonly timeline = new Timeline();
+  readonly history = new History();
+  /** Every applied event, in order, as decoded (export writes these). */
+  readonly raw: HookEvent[] = [];
+  /** Facts that can fire flags (see flags.ts), append-only. */
+  readonly flagFacts: FlagFact[] = [];
+  /** Odd events, counted by what was odd ("started for an unknown message"). */
+  readonly oddities = new Map<string, number>();
+  /** Events the page itself dropped (notices with `dropped`, rebases). */
+  pageDropped = 0;
+  /** Recording state as the page reports it. */
+  recording = true;
+
+  constructor(
+    public info: SessionInfo | null,
+    /** An imported file: looked at, never sent commands from (except replay into the app). */
+    readonly viewOnly = false,
+  ) {}
+
+  /** Apply a batch of events. Never throws. */
+  apply(events: readonly HookEvent[]): void {
+    for (const ev of events) {
+      this.raw.push(ev);
+      try {
+        this.applyOne(ev);
+      } catch (e) {
+        this.odd(`could not apply a ${String((ev as { type?: unknown }).type)} event: ${errText(e)}`);
+      }
+    }
+    this.version.value++;
+  }
+
+  odd(what: string): void {
+    this.oddities.set(what, (this.oddities.get(what) ?? 0) + 1);
+  }
+
+  oddCount(): number {
+    let n = 0;
+    for (const v of this.oddities.values()) n += v;
+    return n;
+  }
+
+  /** The process row for an event; a pid the page never announced gets a placeholder (noted once). */
+  private proc(pid: string) {
+    const { row, created } = this.processes.ensure(pid);
+    if (created) this.odd('event for a process that was never announced');
+    return row;
+  }
+
+  private applyOne(ev: HookEvent): void {
+    switch (ev.type) {
+      case 'process':
+        this.processes.announce(ev);
+        return;
+      case 'status': {
+        const row = this.proc(ev.pid);
+        row.status = ev.status;
+        row.statusReason = ev.reason;
+        return;
+      }
+      case 'queued':
+        this.queued(ev);
+        return;
+      case 'started':
+        this.started(ev);
+        return;
+      case 'done':
+        this.done(ev);
+        return;
+      case 'step':
+        this.step(ev);
+        return;
+      case 'travel':
+        this.proc(ev.pid).travel = ev.step;
+        return;
+      case 'replay': {
+        const row = this.proc(ev.pid);
+        row.replay = { state: ev.state, index: ev.index, total: ev.total };
+        if (ev.error !== undefined) row.replay.error = ev.error;
+        if (ev.state === 'failed' || ev.state === 'stopped') {
+          const why = ev.error ? `: ${ev.error}` : '';
+          this.notice(
+            ev.seq,
+            ev.t,
+            ev.state === 'failed' ? 'error' : 'info',
+            `replay ${ev.state}${why}`,
+            ev.pid,
+          );
+        }
+        return;
+      }
+      case 'notice':
+        if (ev.dropped) this.pageDropped += ev.dropped;
+        this.notice(ev.seq, ev.t, ev.level, ev.text);
+        return;
+      case 'recording':
+        this.recording = ev.on;
+        this.notice(ev.seq, ev.t, 'info', ev.on ? 'recording resumed' : 'recording paused');
+        return;
+      case 'rebase':
+        this.rebase(ev);
+        return;
+      default:
+        this.odd('unknown event type');
+    }
+  }
+
+  private started(ev: StartedEvent): void {
+    const m = this.messages.get(ev.mid);
+    if (!m) this.odd('started for an unknown message');
+    else if (m.startedAt !== undefined) this.odd('message started twice');
+    else {
+      m.startedAt = ev.t;
+      const row = this.proc(m.pid);
+      row.waiting.delete(m.mid);
+      row.running++;
+      row.series.push(ev.t, row.waiting.size);
+      this.flagFacts.push({ on: 'started', mid: m.mid });
+    }
+  }
+
+  private done(ev: DoneEvent): void {
+    const m = this.messages.get(ev.mid);
+    if (!m) this.odd('done for an unknown message');
+    else if (m.doneAt !== undefined) this.odd('message done twice');
+    else {
+      m.doneAt = ev.t;
+      if (ev.error !== undefined) m.error = ev.error;
+      const row = this.proc(m.pid);
+      if (m.startedAt === undefined) {
+        // Done without a start: it left the mailbox now.
+        row.waiting.delete(m.mid);
+        row.series.push(ev.t, row.waiting.size);
+      } else row.running = Math.max(0, row.running - 1);
+      row.handled++;
+      if (m.error !== undefined) row.failed++;
+      this.flagFacts.push({ on: 'done', mid: m.mid });
+    }
+  }
+
+  private notice(seq: number, t: number, level: 'info' | 'warn' | 'error', text: string, pid = ''): void {
+    this.timeline.add({ seq, t, pid, kind: 'notice', name: text, level });
+  }
+
+  private queued(ev: QueuedEvent): void {
+    const row = this.proc(ev.pid);
+    if (this.messages.get(ev.mid)) this.odd('message id queued twice');
+    row.waiting.add(ev.mid);
+    const m: MessageRow = {
+      mid: ev.mid,
+      pid: ev.pid,
+      name: ev.name,
+      kind: ev.kind,
+      hasPayload: 'payload' in ev,
+      queuedAt: ev.t,
+      steps: [],
+      seq: ev.seq,
+      depthAtQueue: row.waiting.size,
+    };
+    if (ev.payload !== undefined) m.payload = ev.payload;
+    if (ev.from !== undefined) m.from = ev.from;
+    if (ev.replay) m.replay = true;
+    this.messages.set(m);
+    row.series.push(ev.t, row.waiting.size);
+    this.timeline.add({ seq: ev.seq, t: ev.t, pid: ev.pid, kind: 'message', name: ev.name, mid: ev.mid });
+    this.flagFacts.push({ on: 'queued', mid: ev.mid });
+  }
+
+  private step(ev: StepEvent): void {
+    const row = this.proc(ev.pid);
+    const rec = this.history.add(ev);
+    row.steps = this.history.count(ev.pid);
+    row.lastStep = ev.step;
+    let msg: MessageRow | undefined;
+    if (ev.mid !== undefined) {
+      msg = this.messages.get(ev.mid);
+      if (msg && msg.pid === ev.pid) msg.steps.push(ev.step);
+      else if (!msg) this.odd('step for an unknown message');
+    }
+    this.timeline.add({
+      seq: ev.seq,
+      t: ev.t,
+      pid: ev.pid,
+      kind: 'step',
+      name: stepName(rec, msg),
+      step: ev.step,
+      ...(ev.mid !== undefined ? { mid: ev.mid } : {}),
+    });
+    this.flagFacts.push({ on: 'step', pid: ev.pid, step: ev.step });
+  }
+
+  private rebase(ev: RebaseEvent): void {
+    for (const p of ev.processes) this.processes.announce(p);
+    if (ev.dropped) this.pageDropped += ev.dropped;
+    this.notice(
+      ev.seq,
+      ev.t,
+      'warn',
+      `${ev.dropped} events were evicted from the page's history before they reached the panel; continuing from full states`,
+    );
+    for (const b of ev.bases) {
+      const row = this.proc(b.pid);
+      const had = this.timeline.stepEntry(b.pid, b.step);
+      this.history.base(b.pid, b.step, b.full, b.stats, ev.seq, ev.t);
+      row.steps = this.history.count(b.pid);
+      row.lastStep = b.step;
+      if (!had) {
+        this.timeline.add({
+          seq: ev.seq,
+          t: ev.t,
+          pid: b.pid,
+          kind: 'step',
+          name: '(rebased state)',
+          step: b.step,
+        });
+        this.flagFacts.push({ on: 'step', pid: b.pid, step: b.step });
+      }
+    }
+  }
+}
+
+/** What a step is called in the timeline: its mutation, else its message, else what it is. */
+export function stepName(rec: StepRecord, msg?: MessageRow): string {
+  if (rec.mutation) return rec.mutation.name;
+  if (msg) return msg.name;
+  if (rec.step === 0) return 'initial state';
+  return rec.full ? 'snapshot' : 'state change';
+}
