@@ -13,7 +13,7 @@ export async function hookSize(entry = '../../runtime-hook/index.ts') {
       write: false,
       minify: true,
       target: 'es2022',
-      lib: { entry: input, formats: ['es'], fileName: 'hook' },
+      lib: { entry: input, formats: ['iife'], name: 'Hindsight', fileName: 'hook' },
       rollupOptions: { output: { codeSplitting: false } },
     },
   });
