@@ -5,11 +5,12 @@
  */
 import browser from 'webextension-polyfill';
 
-export { browser };
 export type { Runtime } from 'webextension-polyfill';
+export { browser };
 
 /** True in Firefox (its `runtime.getBrowserInfo` exists only there). */
-export const isFirefox = typeof (browser.runtime as { getBrowserInfo?: unknown }).getBrowserInfo === 'function';
+export const isFirefox =
+  typeof (browser.runtime as { getBrowserInfo?: unknown }).getBrowserInfo === 'function';
 
 /** The inspected tab, when running inside a DevTools page/panel; null elsewhere. */
 export function inspectedTabId(): number | null {
@@ -21,11 +22,13 @@ export type ThemeName = 'light' | 'dark';
 
 /** DevTools theme ('dark' or light), and a subscription to changes where the browser offers one. */
 export function devtoolsTheme(onChange?: (t: ThemeName) => void): ThemeName {
-  const panels = (browser as { devtools?: { panels?: { themeName?: string; onThemeChanged?: unknown } } }).devtools
-    ?.panels;
+  const panels = (browser as { devtools?: { panels?: { themeName?: string; onThemeChanged?: unknown } } })
+    .devtools?.panels;
   const map = (n: string | undefined): ThemeName => (n === 'dark' ? 'dark' : 'light');
   const ev = panels?.onThemeChanged as { addListener?: (cb: (n: string) => void) => void } | undefined;
   if (onChange && ev?.addListener) ev.addListener((n) => onChange(map(n)));
   if (panels?.themeName) return map(panels.themeName);
-  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  return typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches
+    ? 'dark'
+    : 'light';
 }

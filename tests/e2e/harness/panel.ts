@@ -4,7 +4,11 @@ import type { Page } from 'playwright-core';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Poll `check` until it returns true; fail with `what` after `timeoutMs`. */
-export async function pollUntil(check: () => Promise<boolean> | boolean, timeoutMs = 30_000, what = 'condition'): Promise<void> {
+export async function pollUntil(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;

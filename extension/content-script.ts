@@ -1,0 +1,222 @@
+/**
+ * Content script: a thin relay between the page hook (window.postMessage) and the
+ * background (a runtime Port). Runs at document_start in the top frame, isolated world.
+ *
+ * - Accepts window messages only from this very window with our tag and a valid shape
+ *   (decodePageEnvelope). Tagged messages that fail are counted and reported upward as
+ *   `dropped` (coalesced); untagged messages are the app's own and are ignored.
+ * - Opens the Port lazily, on the first valid page message, so pages without a hook never
+ *   wake the background. The MV3 worker may stop at any time: the Port is reopened at once
+ *   and then with a short backoff; while it is down, messages wait in a bounded queue. What
+ *   still gets lost in flight is recovered by the protocol (seq / ack / sync / resend).
+ */
+
+import {
+  CONTENT_PORT,
+  type Command,
+  decodePageEnvelope,
+  decodeToContent,
+  EXT_SOURCE,
+  type FromContent,
+  MAX_BODY_CHARS,
+  PAGE_SOURCE,
+  PROTOCOL_VERSION,
+} from '../runtime-hook/protocol';
+import { browser, type Runtime } from './browser';
+
+/** Characters of batch bodies kept while the Port is down. */
+const QUEUE_MAX_CHARS = 4 * 1024 * 1024;
+const DROP_REPORT_MS = 250;
+const BACKOFF_MIN_MS = 25;
+const BACKOFF_MAX_MS = 1000;
+/** A Port that stayed up this long resets the backoff. */
+const STABLE_MS = 1000;
+
+const targetOrigin = location.origin === 'null' ? '*' : location.origin;
+
+function toPage(msg: { kind: 'connect' } | { kind: 'command'; session: string; cmd: Command }): void {
+  try {
+    window.postMessage({ source: EXT_SOURCE, v: PROTOCOL_VERSION, ...msg }, targetOrigin);
+  } catch {
+    // The document is going away.
+  }
+}
+
+// --- upward: Port to the background ------------------------------------------------------
+
+let port: Runtime.Port | null = null;
+let dead = false;
+let backoff = 0;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+let stableTimer: ReturnType<typeof setTimeout> | undefined;
+const queue: FromContent[] = [];
+let queueChars = 0;
+let lastHello: Extract<FromContent, { kind: 'hello' }> | null = null;
+
+function connect(): void {
+  clearTimeout(retryTimer);
+  retryTimer = undefined;
+  if (dead || port) return;
+  let p: Runtime.Port;
+  try {
+    p = browser.runtime.connect({ name: CONTENT_PORT });
+  } catch {
+    // "Extension context invalidated": the extension was reloaded or removed. Stop.
+    dead = true;
+    return;
+  }
+  port = p;
+  p.onMessage.addListener(onPortMessage);
+  p.onDisconnect.addListener(() => {
+    if (port !== p) return;
+    port = null;
+    clearTimeout(stableTimer);
+    scheduleReconnect();
+  });
+  stableTimer = setTimeout(() => {
+    backoff = 0;
+  }, STABLE_MS);
+  flush();
+}
+
+function scheduleReconnect(): void {
+  if (dead || retryTimer !== undefined) return;
+  const delay = backoff;
+  backoff = Math.min(BACKOFF_MAX_MS, Math.max(BACKOFF_MIN_MS, backoff * 2));
+  retryTimer = setTimeout(connect, delay);
+}
+
+function post(msg: FromContent): boolean {
+  if (!port) return false;
+  try {
+    port.postMessage(msg);
+    return true;
+  } catch {
+    // Disconnected under us (onDisconnect may not have run yet).
+    port = null;
+    scheduleReconnect();
+    return false;
+  }
+}
+
+function send(msg: FromContent): void {
+  if (queue.length === 0 && post(msg)) return;
+  enqueue(msg);
+  if (!port) scheduleReconnect();
+  else flush();
+}
+
+function enqueue(msg: FromContent): void {
+  // The latest hello is re-sent whenever a panel (re)connects; queue only the rest.
+  if (msg.kind === 'hello') return;
+  const size = msg.kind === 'batch' ? msg.body.length : 64;
+  queue.push(msg);
+  queueChars += size;
+  // Oldest first out; the page's resend covers what is dropped here.
+  while (queueChars > QUEUE_MAX_CHARS && queue.length > 1) {
+    const old = queue.shift()!;
+    queueChars -= old.kind === 'batch' ? old.body.length : 64;
+  }
+}
+
+function flush(): void {
+  // No hello here: on every content connect the background says `panel` if a panel listens,
+  // and that re-sends the hello.
+  while (queue.length > 0) {
+    if (!post(queue[0])) return;
+    const m = queue.shift()!;
+    queueChars -= m.kind === 'batch' ? m.body.length : 64;
+  }
+}
+
+function onPortMessage(raw: unknown): void {
+  const m = decodeToContent(raw);
+  if (!m) return;
+  if (m.kind === 'panel') {
+    // A panel (re)connected for this tab: tell it which session lives here.
+    if (m.connected && lastHello) post(lastHello);
+  } else {
+    toPage({ kind: 'command', session: m.session, cmd: m.cmd });
+  }
+}
+
+// --- drop counting -------------------------------------------------------------------------
+
+const drops = new Map<string, number>();
+let dropsPending = false;
+
+function countDrop(reason: string): void {
+  drops.set(reason, (drops.get(reason) ?? 0) + 1);
+  if (dropsPending) return;
+  dropsPending = true;
+  setTimeout(reportDrops, DROP_REPORT_MS);
+}
+
+function reportDrops(): void {
+  dropsPending = false;
+  for (const [reason, count] of drops) send({ kind: 'dropped', where: 'content', reason, count });
+  drops.clear();
+}
+
+function dropReason(data: Record<string, unknown>): string {
+  if (data.v !== PROTOCOL_VERSION) return 'protocol version mismatch';
+  if (data.kind === 'batch' && typeof data.body === 'string' && data.body.length > MAX_BODY_CHARS) {
+    return 'batch too large';
+  }
+  return 'malformed envelope';
+}
+
+// --- downward: window messages from the page -------------------------------------------
+
+/** Sessions already answered with `connect` (the hook answers every `connect` with a hello). */
+const answered = new Set<string>();
+
+function isTagged(data: unknown): data is Record<string, unknown> {
+  try {
+    return typeof data === 'object' && data !== null && (data as { source?: unknown }).source === PAGE_SOURCE;
+  } catch {
+    return false;
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  let data: unknown;
+  try {
+    data = event.data;
+  } catch {
+    return;
+  }
+  if (!isTagged(data)) return;
+  if (event.source !== window) {
+    countDrop('not from the page window');
+    return;
+  }
+  const env = decodePageEnvelope(data);
+  if (!env) {
+    countDrop(dropReason(data));
+    return;
+  }
+  if (env.kind === 'hello') {
+    const hello: FromContent = {
+      kind: 'hello',
+      session: env.session,
+      hook: env.hook,
+      url: env.url,
+      startedAt: env.startedAt,
+    };
+    lastHello = hello;
+    // A hook that loaded after our first `connect` learns of us now. Once per session:
+    // the hook answers each `connect` with another hello.
+    if (!answered.has(env.session)) {
+      if (answered.size > 64) answered.clear();
+      answered.add(env.session);
+      toPage({ kind: 'connect' });
+    }
+    if (!port) connect();
+    else send(hello);
+  } else {
+    send({ kind: 'batch', session: env.session, first: env.first, count: env.count, body: env.body });
+  }
+});
+
+toPage({ kind: 'connect' });
