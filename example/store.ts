@@ -62,7 +62,11 @@ export const board = createFluxStore<BoardState>({
       toasts.commit('push', `Saved task ${id}`);
     },
     loadBig(ctx) {
-      const items = Array.from({ length: 5000 }, (_, i) => ({ id: i, label: `Item ${i}`, tags: ['bulk', `g${i % 7}`] }));
+      const items = Array.from({ length: 5000 }, (_, i) => ({
+        id: i,
+        label: `Item ${i}`,
+        tags: ['bulk', `g${i % 7}`],
+      }));
       ctx.commit('setBig', items);
     },
   },

@@ -17,7 +17,13 @@ import type {
   StateStats,
 } from './protocol';
 import { decodeExtEnvelope, PAGE_SOURCE, PROTOCOL_VERSION } from './protocol';
-import { createSerializeCache, revive, type SerializeCache, type SerializeOptions, serialize } from './serialize';
+import {
+  createSerializeCache,
+  revive,
+  type SerializeCache,
+  type SerializeOptions,
+  serialize,
+} from './serialize';
 
 export const HOOK_VERSION = '0.1.0';
 
@@ -86,7 +92,8 @@ interface Proc {
 }
 
 const NOOP_MSG: MessageHandle = { mid: 0, start() {}, done() {} };
-const now = (): number => (typeof performance !== 'undefined' ? performance.timeOrigin + performance.now() : Date.now());
+const now = (): number =>
+  typeof performance !== 'undefined' ? performance.timeOrigin + performance.now() : Date.now();
 const errText = (e: unknown): string => {
   try {
     return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -178,14 +185,23 @@ export class Hook {
     this.outbox = new Outbox(
       (first, count, body) => this.post({ kind: 'batch', first, count, body }),
       () => [...this.procs.values()].map((p) => this.describe(p)),
-      { maxEvents: h.maxEvents ?? 50_000, maxChars: h.maxChars ?? 64 * 1024 * 1024, batchChars: h.batchChars ?? 1 << 20 },
+      {
+        maxEvents: h.maxEvents ?? 50_000,
+        maxChars: h.maxChars ?? 64 * 1024 * 1024,
+        batchChars: h.batchChars ?? 1 << 20,
+      },
     );
     for (const p of this.procs.values()) this.announce(p);
   }
 
   private describe(p: Proc): Omit<ProcessEvent, 'seq' | 't' | 'type'> {
     const caps: Capabilities = { jump: !!p.opts.setState, replay: !!p.opts.replay };
-    const d: Omit<ProcessEvent, 'seq' | 't' | 'type'> = { pid: p.pid, name: p.opts.name, kind: p.opts.kind ?? 'custom', caps };
+    const d: Omit<ProcessEvent, 'seq' | 't' | 'type'> = {
+      pid: p.pid,
+      name: p.opts.name,
+      kind: p.opts.kind ?? 'custom',
+      caps,
+    };
     if (p.parent) d.parent = p.parent;
     return d;
   }
@@ -218,7 +234,13 @@ export class Hook {
     }
   }
 
-  private queue(p: Proc, name: string, payload: unknown, kind: MessageKind, from?: MessageHandle): MessageHandle {
+  private queue(
+    p: Proc,
+    name: string,
+    payload: unknown,
+    kind: MessageKind,
+    from?: MessageHandle,
+  ): MessageHandle {
     if (!this.active) {
       if (this.outbox) this.skipped++;
       return NOOP_MSG;
@@ -241,12 +263,21 @@ export class Hook {
       done: (error?: unknown) => {
         if (finished) return;
         finished = true;
-        this.emit(error === undefined ? { type: 'done', t: now(), mid } : { type: 'done', t: now(), mid, error: errText(error) });
+        this.emit(
+          error === undefined
+            ? { type: 'done', t: now(), mid }
+            : { type: 'done', t: now(), mid, error: errText(error) },
+        );
       },
     };
   }
 
-  private step(p: Proc, mutation?: { name: string; payload?: unknown }, state?: unknown, during?: MessageHandle): void {
+  private step(
+    p: Proc,
+    mutation?: { name: string; payload?: unknown },
+    state?: unknown,
+    during?: MessageHandle,
+  ): void {
     if (!this.active) {
       if (this.outbox) this.skipped++;
       return;
@@ -284,20 +315,25 @@ export class Hook {
     if (!box) return;
     switch (cmd.type) {
       case 'sync':
-        return box.sync(cmd.since, now());
+        box.sync(cmd.since, now());
+        return;
       case 'ack':
-        return box.ack(cmd.seq);
+        box.ack(cmd.seq);
+        return;
       case 'pause':
         if (this.recording) this.emit({ type: 'recording', t: now(), on: false });
         this.recording = false;
         this.skipped = 0;
         return;
       case 'resume':
-        return this.resume();
+        this.resume();
+        return;
       case 'jump':
-        return this.jump(cmd.pid, cmd.step, cmd.state);
+        this.jump(cmd.pid, cmd.step, cmd.state);
+        return;
       case 'present':
-        return this.present(cmd.pid);
+        this.present(cmd.pid);
+        return;
       case 'replay':
         void this.replay(cmd);
         return;
@@ -314,7 +350,12 @@ export class Hook {
     this.recording = true;
     this.emit({ type: 'recording', t: now(), on: true });
     if (this.skipped) {
-      this.emit({ type: 'notice', t: now(), level: 'info', text: `${this.skipped} reports not recorded while paused` });
+      this.emit({
+        type: 'notice',
+        t: now(),
+        level: 'info',
+        text: `${this.skipped} reports not recorded while paused`,
+      });
     }
     // Deltas were not sent while paused: restart each chain from a full snapshot.
     for (const p of this.procs.values()) if (p.opts.getState) this.snapshot(p, this.read(p), true);
@@ -332,13 +373,14 @@ export class Hook {
     }
   }
 
-  private jump(pid: string, step: number, state: Serialized): void {
+  private jump(pid: string, step: number, state: Serialized): undefined {
     const p = this.procs.get(pid);
     if (!p?.opts.setState) return this.fail(`process ${pid} cannot jump`);
     if (!p.past) p.past = { live: p.opts.getState?.(), stepsAtJump: p.steps };
     const err = this.apply(p, revive(state));
     if (err) return this.fail(`jump failed: ${err}`);
     this.emit({ type: 'travel', t: now(), pid, step });
+    return undefined;
   }
 
   private present(pid: string): void {
@@ -376,7 +418,11 @@ export class Hook {
       const m = cmd.messages[i];
       this.replaying = p.pid;
       try {
-        await p.opts.replay({ name: m.name, kind: m.kind, payload: revive(m.payload ?? { $hs: 'undefined' }) });
+        await p.opts.replay({
+          name: m.name,
+          kind: m.kind,
+          payload: revive(m.payload ?? { $hs: 'undefined' }),
+        });
       } catch (e) {
         return progress('failed', i, errText(e));
       } finally {
@@ -388,8 +434,10 @@ export class Hook {
     progress('done', total);
   }
 
-  private fail(text: string): void {
+  /** Report a command that could not be carried out; returns nothing, for `return this.fail(…)`. */
+  private fail(text: string): undefined {
     this.emit({ type: 'notice', t: now(), level: 'error', text });
+    return undefined;
   }
 }
 

@@ -37,7 +37,6 @@ export class Outbox {
   private seq = 0;
   private acked = 0;
   private sent = 0;
-  private evicted = 0;
   /** A panel asked for events (sync). Until then nothing is posted. */
   private streaming = false;
   private lastProgress = 0;
@@ -64,7 +63,13 @@ export class Outbox {
       json = JSON.stringify(full);
     } catch (e) {
       // Serialized values are JSON-safe by construction; this is a last line of defence.
-      json = JSON.stringify({ seq, t: ev.t, type: 'notice', level: 'error', text: `unencodable event: ${e}` });
+      json = JSON.stringify({
+        seq,
+        t: ev.t,
+        type: 'notice',
+        level: 'error',
+        text: `unencodable event: ${e}`,
+      });
     }
     const entry: Entry = { seq, json };
     if (full.type === 'step') {
@@ -78,10 +83,12 @@ export class Outbox {
 
   private evict(): void {
     const { maxEvents, maxChars } = this.limits;
-    while (this.ring.length - this.head > maxEvents || (this.chars > maxChars && this.ring.length - this.head > 1)) {
+    while (
+      this.ring.length - this.head > maxEvents ||
+      (this.chars > maxChars && this.ring.length - this.head > 1)
+    ) {
       const e = this.ring[this.head++];
       this.chars -= e.json.length;
-      this.evicted = e.seq;
       if (e.step) this.rollBase(e.step);
     }
     // Compact now and then so the array does not grow without bound.
@@ -171,7 +178,10 @@ export class Outbox {
       const parts: string[] = [];
       let size = 2;
       let i = this.head + (from - base);
-      while (from + parts.length <= limit && (parts.length === 0 || size + this.ring[i].json.length < this.limits.batchChars)) {
+      while (
+        from + parts.length <= limit &&
+        (parts.length === 0 || size + this.ring[i].json.length < this.limits.batchChars)
+      ) {
         const j = this.ring[i++].json;
         parts.push(j);
         size += j.length + 1;

@@ -277,7 +277,9 @@ export type FromContent = Exclude<ToPanel, { kind: 'page-gone' }>;
  * Background → content script. `panel` tells it a panel (dis)connected for its tab, so it
  * re-announces the cached `hello` (the panel learns the session even when opened late).
  */
-export type ToContent = { kind: 'panel'; connected: boolean } | { kind: 'command'; session: string; cmd: Command };
+export type ToContent =
+  | { kind: 'panel'; connected: boolean }
+  | { kind: 'command'; session: string; cmd: Command };
 
 // ---------------------------------------------------------------------------------------
 // Decoders: everything that crosses a boundary is untrusted data until it passes these.
@@ -349,7 +351,8 @@ export function decodeCommand(c: unknown): Command | null {
     case 'present':
       return isStr(c.pid) ? { type: 'present', pid: c.pid } : null;
     case 'replay': {
-      if (!isStr(c.pid) || !isNum(c.intervalMs) || c.intervalMs < 0 || !Array.isArray(c.messages)) return null;
+      if (!isStr(c.pid) || !isNum(c.intervalMs) || c.intervalMs < 0 || !Array.isArray(c.messages))
+        return null;
       const messages: { name: string; kind: MessageKind; payload?: Serialized }[] = [];
       for (const m of c.messages) {
         if (!isObj(m) || !isStr(m.name) || !MESSAGE_KINDS.includes(m.kind as MessageKind)) return null;
@@ -392,7 +395,12 @@ function decodeProcessFields(e: Record<string, unknown>): Omit<ProcessEvent, 'se
   if (!isObj(e.caps) || typeof e.caps.jump !== 'boolean' || typeof e.caps.replay !== 'boolean') return null;
   const caps: Capabilities = { jump: e.caps.jump, replay: e.caps.replay };
   if (typeof e.caps.preview === 'boolean') caps.preview = e.caps.preview;
-  const p: Omit<ProcessEvent, 'seq' | 't' | 'type'> = { pid: e.pid, name: e.name, kind: e.kind as ProcessKind, caps };
+  const p: Omit<ProcessEvent, 'seq' | 't' | 'type'> = {
+    pid: e.pid,
+    name: e.name,
+    kind: e.kind as ProcessKind,
+    caps,
+  };
   if (e.parent !== undefined) p.parent = e.parent as string;
   return p;
 }
@@ -422,7 +430,15 @@ export function decodeEvent(e: unknown): HookEvent | null {
     case 'queued': {
       if (!isStr(e.pid) || !isNat(e.mid) || !isStr(e.name, 4096)) return null;
       if (!MESSAGE_KINDS.includes(e.kind as MessageKind)) return null;
-      const q: QueuedEvent = { type: 'queued', seq, t, pid: e.pid, mid: e.mid, name: e.name, kind: e.kind as MessageKind };
+      const q: QueuedEvent = {
+        type: 'queued',
+        seq,
+        t,
+        pid: e.pid,
+        mid: e.mid,
+        name: e.name,
+        kind: e.kind as MessageKind,
+      };
       if ('payload' in e) q.payload = e.payload as Serialized;
       if (isNat(e.from)) q.from = e.from;
       if (e.replay === true) q.replay = true;
@@ -528,7 +544,11 @@ export function decodeToPanel(m: unknown, maxBody = MAX_BODY_CHARS): ToPanel | n
         ? { kind: 'hello', session: m.session, hook: m.hook, url: m.url, startedAt: m.startedAt }
         : null;
     case 'batch':
-      return isStr(m.session, 64) && isNat(m.first) && m.first >= 1 && isNat(m.count) && isStr(m.body, maxBody)
+      return isStr(m.session, 64) &&
+        isNat(m.first) &&
+        m.first >= 1 &&
+        isNat(m.count) &&
+        isStr(m.body, maxBody)
         ? { kind: 'batch', session: m.session, first: m.first, count: m.count, body: m.body }
         : null;
     case 'dropped':
@@ -544,7 +564,8 @@ export function decodeToPanel(m: unknown, maxBody = MAX_BODY_CHARS): ToPanel | n
 
 export function decodeToContent(m: unknown): ToContent | null {
   if (!isObj(m)) return null;
-  if (m.kind === 'panel' && typeof m.connected === 'boolean') return { kind: 'panel', connected: m.connected };
+  if (m.kind === 'panel' && typeof m.connected === 'boolean')
+    return { kind: 'panel', connected: m.connected };
   if (m.kind === 'command' && isStr(m.session, 64)) {
     const cmd = decodeCommand(m.cmd);
     if (cmd) return { kind: 'command', session: m.session, cmd };

@@ -67,7 +67,16 @@ export const fluxStoreAdapter: Adapter<FluxStoreConfig<unknown>, FluxStore<unkno
       const fn = config.actions?.[name];
       // An action without a handler commits the mutation of the same name (LiveEx default).
       if (!fn) return commit(name, payload);
-      return fn({ get state() { return state as never; }, commit, dispatch: (a, p) => run(a, p) }, payload as never);
+      return fn(
+        {
+          get state() {
+            return state as never;
+          },
+          commit,
+          dispatch: (a, p) => run(a, p),
+        },
+        payload as never,
+      );
     };
 
     const pump = async () => {

@@ -57,7 +57,13 @@ export const reduxAdapter: Adapter<{ name?: string }, (next: StoreCreator) => St
   },
 };
 
-/** `createStore(reducer, hindsightEnhancer({ name }))` or inside `compose(...)`. */
-export function hindsightEnhancer(options: { name?: string } = {}, hook: Hook = getHindsight()) {
-  return reduxAdapter.attach(options, hook);
+/**
+ * `createStore(reducer, hindsightEnhancer({ name }))` or inside `compose(...)`. Typed as a
+ * store-shape-preserving enhancer so it fits Redux's `StoreEnhancer` without importing Redux.
+ */
+export function hindsightEnhancer(
+  options: { name?: string } = {},
+  hook: Hook = getHindsight(),
+): <T>(next: T) => T {
+  return reduxAdapter.attach(options, hook) as unknown as <T>(next: T) => T;
 }

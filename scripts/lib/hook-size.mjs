@@ -1,7 +1,8 @@
 // Size of the runtime hook core as an app would ship it: the public entry bundled,
 // minified and gzipped (what the 8 KB budget is about).
-import { gzipSync } from 'node:zlib';
+
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 
 export async function hookSize(entry = '../../runtime-hook/index.ts') {

@@ -7,10 +7,15 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ChromiumHarness, launchChromium } from './harness/chromium';
-import { type StaticServer, startStaticServer } from './harness/server';
 import { appTaskTitles, pollUntil, processPid } from './harness/panel';
+import { type StaticServer, startStaticServer } from './harness/server';
 
 const EXAMPLE = fileURLToPath(new URL('../../dist/example', import.meta.url));
+
+/** The bits of the panel's model (globalThis.__HINDSIGHT_PANEL__) these tests read. */
+interface PanelProbe {
+  live: { value: { raw: { seq: number; type: string }[]; history: { last(pid: string): { step: number } } } };
+}
 
 let h: ChromiumHarness;
 let server: StaticServer;
@@ -42,20 +47,21 @@ describe('demo app in Chromium', () => {
     await panel.locator('[data-testid=process-row][data-name=toasts]').waitFor();
     await panel.locator('[data-testid=timeline-row][data-kind=message][data-name=addTask]').first().waitFor();
     await panel.locator('[data-testid=timeline-row][data-kind=step][data-name=addTask]').first().waitFor();
-    await expect.poll(() => panel.locator('[data-testid=link-status]').innerText()).toContain('connected');
+    await expect.poll(() => panel.locator('[data-testid=link-status]').textContent()).toContain('connected');
   });
 
   test('clicking a past step changes the app DOM back; back to present restores it', async () => {
     await addTask('Second');
-    await expect.poll(() => appTaskTitles(app)).toEqual([
-      'Write the release notes',
-      'Review the pull request',
-      'Ship it',
-      'Second',
-    ]);
+    await expect
+      .poll(() => appTaskTitles(app))
+      .toEqual(['Write the release notes', 'Review the pull request', 'Ship it', 'Second']);
     const pid = await processPid(panel, 'board');
-    await panel.locator(`[data-testid=timeline-row][data-kind=step][data-pid="${pid}"][data-step="0"]`).click();
-    await expect.poll(() => appTaskTitles(app)).toEqual(['Write the release notes', 'Review the pull request']);
+    await panel
+      .locator(`[data-testid=timeline-row][data-kind=step][data-pid="${pid}"][data-step="0"]`)
+      .click();
+    await expect
+      .poll(() => appTaskTitles(app))
+      .toEqual(['Write the release notes', 'Review the pull request']);
     await panel.locator('[data-testid=past-bar]').waitFor();
     await panel.locator('[data-testid=present]').click();
     await expect.poll(() => appTaskTitles(app)).toHaveLength(4);
@@ -67,19 +73,24 @@ describe('demo app in Chromium', () => {
     const n0 = (await appTaskTitles(app)).length;
     const newest = () =>
       panel.evaluate(
-        (p) => (globalThis as { __HINDSIGHT_PANEL__?: any }).__HINDSIGHT_PANEL__.live.value.history.last(p).step as number,
+        (p) =>
+          (
+            globalThis as unknown as { __HINDSIGHT_PANEL__: PanelProbe }
+          ).__HINDSIGHT_PANEL__.live.value.history.last(p).step as number,
         pid,
       );
     const before = await newest();
     await app.click('li.task[data-id="1"] input[type=checkbox]');
     await addTask('Replayed');
     await expect.poll(() => appTaskTitles(app)).toHaveLength(n0 + 1);
-    const recorded = await app.locator('#tasks').innerText();
+    const recorded = await app.locator('#tasks').textContent();
     // A toggle and an add: two new steps, once they have reached the panel.
     await expect.poll(newest).toBe(before + 2);
     const lastStep = before + 2;
     // Put the app somewhere else first, so the replay has to do the work.
-    await panel.locator(`[data-testid=timeline-row][data-kind=step][data-pid="${pid}"][data-step="0"]`).click();
+    await panel
+      .locator(`[data-testid=timeline-row][data-kind=step][data-pid="${pid}"][data-step="0"]`)
+      .click();
     await expect.poll(() => appTaskTitles(app)).toHaveLength(2);
     await panel.locator(`[data-testid=process-row][data-pid="${pid}"]`).click();
     await panel.fill('[data-testid=replay-from]', '1');
@@ -89,14 +100,18 @@ describe('demo app in Chromium', () => {
     await expect
       .poll(() => panel.getAttribute('[data-testid=replay-progress]', 'data-state'), { timeout: 30_000 })
       .toBe('done');
-    await expect.poll(() => app.locator('#tasks').innerText()).toBe(recorded);
+    await expect.poll(() => app.locator('#tasks').textContent()).toBe(recorded);
   });
 
   test('stopping the service worker mid-stream loses, duplicates and reorders nothing', async () => {
-    const before = await app.evaluate(() => (globalThis as { __HINDSIGHT_HOOK__?: { lastSeq: number } }).__HINDSIGHT_HOOK__!.lastSeq);
+    const before = await app.evaluate(
+      () => (globalThis as { __HINDSIGHT_HOOK__?: { lastSeq: number } }).__HINDSIGHT_HOOK__!.lastSeq,
+    );
     // 3,000 toggles over ~3 s, while the worker is stopped three times.
     const streaming = app.evaluate(async () => {
-      const w = globalThis as unknown as { __demo: { board: { dispatch(n: string, p: unknown): Promise<unknown> } } };
+      const w = globalThis as unknown as {
+        __demo: { board: { dispatch(n: string, p: unknown): Promise<unknown> } };
+      };
       for (let i = 0; i < 300; i++) {
         for (let j = 0; j < 10; j++) void w.__demo.board.dispatch('toggleTask', 2);
         await new Promise((r) => setTimeout(r, 10));
@@ -107,16 +122,23 @@ describe('demo app in Chromium', () => {
       await h.stopServiceWorker();
     }
     await streaming;
-    const last = await app.evaluate(() => (globalThis as { __HINDSIGHT_HOOK__?: { lastSeq: number } }).__HINDSIGHT_HOOK__!.lastSeq);
+    const last = await app.evaluate(
+      () => (globalThis as { __HINDSIGHT_HOOK__?: { lastSeq: number } }).__HINDSIGHT_HOOK__!.lastSeq,
+    );
     expect(last - before).toBeGreaterThanOrEqual(3000 * 4);
     // What the panel holds, read from its model: every event once, in seq order, no holes.
     const held = () =>
       panel.evaluate(() => {
-        const m = (globalThis as { __HINDSIGHT_PANEL__?: any }).__HINDSIGHT_PANEL__;
+        const m = (globalThis as unknown as { __HINDSIGHT_PANEL__: PanelProbe }).__HINDSIGHT_PANEL__;
         const raw: { seq: number; type: string }[] = m.live.value.raw;
         let inOrder = true;
         for (let i = 0; i < raw.length; i++) if (raw[i].seq !== i + 1) inOrder = false;
-        return { count: raw.length, inOrder, last: raw.at(-1)?.seq ?? 0, toggles: raw.filter((e) => e.type === 'queued').length };
+        return {
+          count: raw.length,
+          inOrder,
+          last: raw.at(-1)?.seq ?? 0,
+          toggles: raw.filter((e) => e.type === 'queued').length,
+        };
       });
     await pollUntil(async () => (await held()).last === last, 60_000, `panel to hold seq ${last}`);
     const got = await held();

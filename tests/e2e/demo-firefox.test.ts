@@ -39,19 +39,28 @@ test('Firefox: the stream appears in the panel and a jump changes the app', asyn
   });
   await expect.poll(() => titles(app)).toHaveLength(3);
   const pid = async () =>
-    panel.evaluate(() => document.querySelector('[data-testid=process-row][data-name=board]')?.getAttribute('data-pid'));
+    panel.evaluate(() =>
+      document.querySelector('[data-testid=process-row][data-name=board]')?.getAttribute('data-pid'),
+    );
   await pollUntil(async () => !!(await pid()), 30_000, 'board process in the panel');
   const boardPid = await pid();
   const hasStep = (step: number) =>
     panel.evaluate(
-      (p, s) => !!document.querySelector(`[data-testid=timeline-row][data-kind=step][data-pid="${p}"][data-step="${s}"]`),
+      (p, s) =>
+        !!document.querySelector(
+          `[data-testid=timeline-row][data-kind=step][data-pid="${p}"][data-step="${s}"]`,
+        ),
       boardPid,
       step,
     );
   await pollUntil(() => hasStep(1), 30_000, 'step 1 in the panel');
   await panel.evaluate(
     (p) =>
-      document.querySelector<HTMLElement>(`[data-testid=timeline-row][data-kind=step][data-pid="${p}"][data-step="0"]`)!.click(),
+      document
+        .querySelector<HTMLElement>(
+          `[data-testid=timeline-row][data-kind=step][data-pid="${p}"][data-step="0"]`,
+        )!
+        .click(),
     boardPid,
   );
   await expect.poll(() => titles(app)).toEqual(['Write the release notes', 'Review the pull request']);

@@ -37,9 +37,17 @@ test('the real DevTools panel shows the stream and jumps the app', async () => {
   await app.click('#add');
   const stepRow = (step: number) =>
     `document.querySelector('[data-testid=timeline-row][data-kind=step][data-step="${step}"][data-pid="' + document.querySelector('[data-testid=process-row][data-name=board]')?.getAttribute('data-pid') + '"]')`;
-  await pollUntil(async () => panel.evaluate<boolean>(`!!${stepRow(1)}`), 30_000, 'step 1 of board in the real panel');
+  await pollUntil(
+    async () => panel.evaluate<boolean>(`!!${stepRow(1)}`),
+    30_000,
+    'step 1 of board in the real panel',
+  );
   await expect.poll(() => appTaskTitles(app)).toHaveLength(3);
   await panel.evaluate(`${stepRow(0)}.click()`);
   await expect.poll(() => appTaskTitles(app)).toHaveLength(2);
-  await pollUntil(() => panel.evaluate<boolean>(`!!document.querySelector('[data-testid=past-bar]')`), 10_000, 'past bar');
+  await pollUntil(
+    () => panel.evaluate<boolean>(`!!document.querySelector('[data-testid=past-bar]')`),
+    10_000,
+    'past bar',
+  );
 });

@@ -4,7 +4,7 @@
  * real jsondiffpatch, so the hook's output is checked by an independent implementation.
  */
 import * as jsondiffpatch from 'jsondiffpatch';
-import { type HookOptions, Hook, type PageTransport } from '../../runtime-hook/hook';
+import { Hook, type HookOptions, type PageTransport } from '../../runtime-hook/hook';
 import {
   type Command,
   decodeBatchBody,
@@ -43,7 +43,13 @@ export class FakeExtension {
   }
 
   send(cmd: Command): void {
-    this.listener?.({ source: EXT_SOURCE, v: PROTOCOL_VERSION, kind: 'command', session: this.hook.session, cmd });
+    this.listener?.({
+      source: EXT_SOURCE,
+      v: PROTOCOL_VERSION,
+      kind: 'command',
+      session: this.hook.session,
+      cmd,
+    });
   }
 
   /** Connect and ask for everything, as an opened panel does. */
@@ -54,14 +60,15 @@ export class FakeExtension {
 
   private onPost(m: object): void {
     const env = decodePageEnvelope(m);
-    if (!env || env.kind !== 'batch') return;
+    if (env?.kind !== 'batch') return;
     this.batches++;
     const { events, bad } = decodeBatchBody(env.body);
     if (bad) throw new Error(`hook sent ${bad} malformed events`);
     for (const e of events) {
       this.received.push(e);
       if (e.seq <= this.lastSeq) continue;
-      if (e.seq !== this.lastSeq + 1 && e.type !== 'rebase') throw new Error(`gap: ${this.lastSeq} → ${e.seq}`);
+      if (e.seq !== this.lastSeq + 1 && e.type !== 'rebase')
+        throw new Error(`gap: ${this.lastSeq} → ${e.seq}`);
       this.lastSeq = e.seq;
       this.events.push(e);
       this.apply(e);
@@ -85,7 +92,7 @@ export class FakeExtension {
     else {
       const prev = list[e.step - 1];
       if (prev === undefined) throw new Error(`delta for ${e.pid} step ${e.step} without its base`);
-      list[e.step] = jsondiffpatch.patch(structuredClone(prev), e.delta) as Serialized;
+      list[e.step] = jsondiffpatch.patch(structuredClone(prev), e.delta as jsondiffpatch.Delta) as Serialized;
     }
   }
 

@@ -1,4 +1,4 @@
-import { applyMiddleware, compose, legacy_createStore } from 'redux';
+import { applyMiddleware, compose, legacy_createStore, type StoreEnhancer } from 'redux';
 import { describe, expect, test } from 'vitest';
 import { createFluxStore } from '../../runtime-hook/adapters/flux-store';
 import { hindsightEnhancer } from '../../runtime-hook/adapters/redux';
@@ -81,7 +81,11 @@ describe('flux store through the hook', () => {
     const ext = new FakeExtension();
     const store = boardStore(ext, 40);
     ext.open();
-    const all = Promise.all([store.dispatch('slowAdd', 'a'), store.dispatch('slowAdd', 'b'), store.dispatch('slowAdd', 'c')]);
+    const all = Promise.all([
+      store.dispatch('slowAdd', 'a'),
+      store.dispatch('slowAdd', 'b'),
+      store.dispatch('slowAdd', 'c'),
+    ]);
     expect(store.mailbox).toBe(2);
     await all;
     await settle();
@@ -238,7 +242,10 @@ describe('flow control', () => {
 });
 
 describe('redux enhancer (real redux)', () => {
-  const reducer = (s = { count: 0, items: [] as number[], big: { a: [1, 2, 3] } }, a: { type: string; by?: number }) => {
+  const reducer = (
+    s = { count: 0, items: [] as number[], big: { a: [1, 2, 3] } },
+    a: { type: string; by?: number },
+  ) => {
     switch (a.type) {
       case 'inc':
         return { ...s, count: s.count + (a.by ?? 1) };
@@ -251,7 +258,10 @@ describe('redux enhancer (real redux)', () => {
 
   test('actions become messages, state changes become steps named by type; jump and replay work', async () => {
     const ext = new FakeExtension();
-    const store = legacy_createStore(reducer, compose(applyMiddleware(), hindsightEnhancer({ name: 'counter' }, ext.hook)));
+    const store = legacy_createStore(
+      reducer,
+      compose(applyMiddleware(), hindsightEnhancer({ name: 'counter' }, ext.hook)) as StoreEnhancer,
+    );
     ext.open();
     store.dispatch({ type: 'inc', by: 2 });
     store.dispatch({ type: 'push' });
@@ -297,7 +307,15 @@ describe('never throws into the app', () => {
     };
     hostile.self = hostile;
     const store = createFluxStore(
-      { name: 'hostile', state: hostile, mutations: { touch(s: Record<string, unknown>) { s.n = 1; } } },
+      {
+        name: 'hostile',
+        state: hostile,
+        mutations: {
+          touch(s: Record<string, unknown>) {
+            s.n = 1;
+          },
+        },
+      },
       ext.hook,
     );
     ext.open();
