@@ -245,7 +245,8 @@ describe('Sequencer', () => {
             // A batch still in flight is not queued twice (bounds the channel, whatever the seed;
             // duplicates still arise from the channel itself below).
             for (let f = since + 1; f <= total; f += batchSize)
-              if (!wire.some((w) => w.first === f)) wire.push({ first: f, count: Math.min(batchSize, total - f + 1) });
+              if (!wire.some((w) => w.first === f))
+                wire.push({ first: f, count: Math.min(batchSize, total - f + 1) });
           };
           out.commands.length = 0;
           seq.hello(info('s1'));

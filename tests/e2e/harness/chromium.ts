@@ -31,6 +31,10 @@ export interface LaunchChromiumOptions {
   devtools?: boolean;
   /** Extension directory (default dist/chrome). */
   extensionDir?: string;
+  /** Default true; the demo runs headful where a display exists. */
+  headless?: boolean;
+  /** Profile directory to use and keep (default: a temporary one, removed on close). */
+  profileDir?: string;
 }
 
 export interface DevtoolsPanelHandle {
@@ -78,18 +82,19 @@ export async function launchChromium(opts: LaunchChromiumOptions = {}): Promise<
   const dir = resolve(opts.extensionDir ?? CHROME_DIST);
   if (!existsSync(join(dir, 'manifest.json')))
     throw new Error(`${dir}/manifest.json missing: run npm run build`);
-  const profileDir = mkdtempSync(join(tmpdir(), 'hindsight-chromium-'));
+  const keepProfile = !!opts.profileDir;
+  const profileDir = opts.profileDir ?? mkdtempSync(join(tmpdir(), 'hindsight-chromium-'));
   const args = [`--disable-extensions-except=${dir}`, `--load-extension=${dir}`, ...CHROMIUM_ARGS];
   if (opts.devtools) args.push('--auto-open-devtools-for-tabs', '--remote-debugging-port=0');
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM_PATH,
-      headless: true,
+      headless: opts.headless ?? true,
       args,
     });
   } catch (e) {
-    rmSync(profileDir, { recursive: true, force: true });
+    if (!keepProfile) rmSync(profileDir, { recursive: true, force: true });
     throw e;
   }
 
@@ -297,7 +302,7 @@ export async function launchChromium(opts: LaunchChromiumOptions = {}): Promise<
       try {
         await context.close();
       } finally {
-        rmSync(profileDir, { recursive: true, force: true });
+        if (!keepProfile) rmSync(profileDir, { recursive: true, force: true });
       }
     },
   };

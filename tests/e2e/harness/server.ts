@@ -37,7 +37,8 @@ const TYPES: Record<string, string> = {
 
 const typeOf = (path: string): string => TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
 
-export async function startStaticServer(source: string | Routes): Promise<StaticServer> {
+/** `listenPort` 0 (the default) takes any free port; the demo asks for a fixed one. */
+export async function startStaticServer(source: string | Routes, listenPort = 0): Promise<StaticServer> {
   const root = typeof source === 'string' ? resolve(source) : null;
   const routes = typeof source === 'string' ? null : source;
 
@@ -77,7 +78,7 @@ export async function startStaticServer(source: string | Routes): Promise<Static
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => ok());
+    server.listen(listenPort, '127.0.0.1', () => ok());
   });
   const { port } = server.address() as AddressInfo;
   return {
