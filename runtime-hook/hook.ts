@@ -284,6 +284,11 @@ export class Hook {
     }
     if (this.applying === p.pid) return;
     this.snapshot(p, state === undefined && p.opts.getState ? this.read(p) : state, false, mutation, during);
+    if (p.past) {
+      // A new step on top of a past state is the app's new present (as in Redux DevTools).
+      p.past = undefined;
+      this.emit({ type: 'travel', t: now(), pid: p.pid, step: null });
+    }
   }
 
   private snapshot(

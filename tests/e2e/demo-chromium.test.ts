@@ -103,6 +103,71 @@ describe('demo app in Chromium', () => {
     await expect.poll(() => app.locator('#tasks').textContent()).toBe(recorded);
   });
 
+  test('slow saves back up the mailbox and the big list trips the large-state flag', async () => {
+    // Three slow saves at once: two wait while the first runs.
+    await app.evaluate(() => {
+      for (const b of document.querySelectorAll<HTMLButtonElement>('#tasks li .save')) b.click();
+    });
+    await pollUntil(
+      async () => (await panel.locator('[data-testid=mailbox-item]').count()) >= 2,
+      10_000,
+      'queued saves in the mailbox view',
+    );
+    await panel.locator('[data-testid=flag][data-flag=backlog]').first().waitFor();
+    await app.click('#load-big');
+    await expect.poll(() => app.locator('#big-count').textContent(), { timeout: 20_000 }).toBe('5000');
+    await panel.locator('[data-testid=flag][data-flag=large-state]').first().waitFor();
+    await app.click('#clear-big');
+  });
+
+  test('malformed and oversized messages from the page are dropped with a visible count; the app keeps working', async () => {
+    await app.evaluate(() => {
+      const session = (globalThis as unknown as { __HINDSIGHT_HOOK__: { session: string } })
+        .__HINDSIGHT_HOOK__.session;
+      const base = { source: 'hindsight-page', v: 1, session, kind: 'batch', first: 1, count: 1 };
+      window.postMessage({ ...base, body: 42 }, '*');
+      window.postMessage({ ...base, body: 'x'.repeat(17 * 1024 * 1024) }, '*');
+      window.postMessage({ ...base, v: 99, body: '[]' }, '*');
+    });
+    const drops = panel.locator('[data-testid=drops]');
+    await drops.waitFor({ timeout: 20_000 });
+    await pollUntil(
+      async () => /\b3\b/.test((await drops.textContent()) ?? ''),
+      20_000,
+      'three drops counted',
+    );
+    const n = (await appTaskTitles(app)).length;
+    await addTask('Still works');
+    await expect.poll(() => appTaskTitles(app)).toHaveLength(n + 1);
+  });
+
+  test('a panel closed and opened again receives the whole backlog', async () => {
+    await panel.close();
+    for (const t of ['While closed 1', 'While closed 2', 'While closed 3']) await addTask(t);
+    const last = await app.evaluate(
+      () => (globalThis as unknown as { __HINDSIGHT_HOOK__: { lastSeq: number } }).__HINDSIGHT_HOOK__.lastSeq,
+    );
+    panel = await h.openPanelTab(await h.tabIdOf(app));
+    await panel.locator('[data-testid=process-row][data-name=board]').waitFor();
+    const held = () =>
+      panel.evaluate(() => {
+        const raw = (globalThis as unknown as { __HINDSIGHT_PANEL__: PanelProbe }).__HINDSIGHT_PANEL__.live
+          .value.raw;
+        return {
+          count: raw.length,
+          inOrder: raw.every((e, i) => e.seq === i + 1),
+          last: raw.at(-1)?.seq ?? 0,
+        };
+      });
+    await pollUntil(async () => (await held()).last >= last, 30_000, 'backlog in the reopened panel');
+    const got = await held();
+    expect(got.inOrder).toBe(true);
+    expect(got.count).toBe(got.last);
+    await panel.locator('[data-testid=search]').fill('While closed 3');
+    await panel.locator('[data-testid=timeline-row][data-name=addTask]').first().waitFor();
+    await panel.locator('[data-testid=search]').fill('');
+  });
+
   test('stopping the service worker mid-stream loses, duplicates and reorders nothing', async () => {
     const before = await app.evaluate(
       () => (globalThis as { __HINDSIGHT_HOOK__?: { lastSeq: number } }).__HINDSIGHT_HOOK__!.lastSeq,

@@ -141,6 +141,8 @@ describe('flux store through the hook', () => {
     await settle();
     expect(revive(ext.latest(pid)!)).toEqual(store.state);
     expect(store.state.tasks.map((t) => t.title)).toEqual(['a', 'x']);
+    // The new step is the app's present again.
+    expect(ext.of('travel').map((t) => t.step)).toEqual([1, null]);
   });
 
   test('replay re-dispatches recorded messages from a recorded state and reproduces the recorded end state', async () => {
