@@ -39,6 +39,16 @@ function boardStore(ext: FakeExtension, delay = 30) {
   );
 }
 
+/** A connected board store with tasks a, b, c added (steps 0–3), everything delivered. */
+async function boardWithThreeSteps() {
+  const ext = new FakeExtension();
+  const store = boardStore(ext);
+  ext.open();
+  for (const t of ['a', 'b', 'c']) await store.dispatch('add', t);
+  await settle();
+  return { ext, store, pid: ext.of('process')[0].pid };
+}
+
 describe('hook before a connection', () => {
   test('does no work: no batches, not active, store still works', async () => {
     const ext = new FakeExtension();
@@ -110,12 +120,7 @@ describe('flux store through the hook', () => {
   });
 
   test('jump sets the app back to a recorded step; present returns the exact live object', async () => {
-    const ext = new FakeExtension();
-    const store = boardStore(ext);
-    ext.open();
-    for (const t of ['a', 'b', 'c']) await store.dispatch('add', t);
-    await settle();
-    const pid = ext.of('process')[0].pid;
+    const { ext, store, pid } = await boardWithThreeSteps();
     const live = store.state;
     ext.send({ type: 'jump', pid, step: 1, state: ext.states.get(pid)![1] });
     expect(store.state.tasks.map((t) => t.title)).toEqual(['a']);
@@ -130,12 +135,7 @@ describe('flux store through the hook', () => {
   });
 
   test('new messages while viewing the past are recorded and chain from the last recorded step', async () => {
-    const ext = new FakeExtension();
-    const store = boardStore(ext);
-    ext.open();
-    for (const t of ['a', 'b', 'c']) await store.dispatch('add', t);
-    await settle();
-    const pid = ext.of('process')[0].pid;
+    const { ext, store, pid } = await boardWithThreeSteps();
     ext.send({ type: 'jump', pid, step: 1, state: ext.states.get(pid)![1] });
     await store.dispatch('add', 'x');
     await settle();
