@@ -23,6 +23,7 @@ import {
   PROTOCOL_VERSION,
 } from '../runtime-hook/protocol';
 import { browser, type Runtime } from './browser';
+import { COMPAT_OFF_KEY, COMPAT_STORAGE_KEY, mirrorCompatSetting } from './compat-setting';
 
 /** Characters of batch bodies kept while the Port is down. */
 const QUEUE_MAX_CHARS = 4 * 1024 * 1024;
@@ -220,3 +221,29 @@ window.addEventListener('message', (event: MessageEvent) => {
 });
 
 toPage({ kind: 'connect' });
+
+// --- the Redux DevTools-compatible global's off switch ---------------------------------------
+// Mirror the panel's setting into this origin's localStorage, where the MAIN-world script
+// (compat-main.ts) reads it synchronously at document_start. Storage events need no background.
+
+function mirrorCompat(value: unknown): void {
+  const enabled = value !== false;
+  try {
+    if ((localStorage.getItem(COMPAT_OFF_KEY) === '1') === !enabled) return;
+  } catch {
+    return;
+  }
+  mirrorCompatSetting(enabled);
+}
+
+try {
+  browser.storage.local.get(COMPAT_STORAGE_KEY).then(
+    (v) => mirrorCompat(v[COMPAT_STORAGE_KEY]),
+    () => {},
+  );
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && COMPAT_STORAGE_KEY in changes) mirrorCompat(changes[COMPAT_STORAGE_KEY].newValue);
+  });
+} catch {
+  // No storage API (extension context gone): the global keeps its default.
+}

@@ -33,24 +33,58 @@ export interface ProcessOptions {
   parent?: ProcessHandle | string;
   /** Current state; read for the first snapshot and after recording resumes. */
   getState?: () => unknown;
-  /** Set the state back (enables jump). Called with a revived past state. */
-  setState?: (state: unknown) => void;
+  /**
+   * Set the state back (enables jump). Called with a revived past state, and what for:
+   * the recorded step jumped to (null for the present / a replay's start state).
+   */
+  setState?: (state: unknown, info: SetStateInfo) => void;
   /** Re-dispatch a recorded message (enables replay). May return a promise. */
   replay?: (msg: { name: string; kind: MessageKind; payload: unknown }) => unknown;
   /** The store never mutates in place: a same reference means the same content. */
   immutable?: boolean;
+  /** A past state can be shown without touching the app (LiveView renders its HTML). */
+  preview?: boolean;
+  /**
+   * Sizes of parts of the state measured elsewhere (a server's assigns), merged into each
+   * snapshot's `stats.keys` so the panel's per-key flags see them.
+   */
+  keySizes?: () => Record<string, number> | undefined;
+  /**
+   * Skip (or un-skip) recorded message `mid` and recompute the later states (enables the
+   * panel's toggle; Redux-style stores whose reducer is known). Reports its own step.
+   */
+  toggle?: (mid: number) => void;
+}
+
+export interface SetStateInfo {
+  reason: 'jump' | 'present' | 'replay';
+  /** The recorded step for a jump; null otherwise. */
+  step: number | null;
+}
+
+/** Connection state, for adapters that mirror it to the app (Redux DevTools' START / PAUSE_RECORDING). */
+export interface HookStatus {
+  connected: boolean;
+  recording: boolean;
 }
 
 export interface MessageHandle {
   readonly mid: number;
-  start(): void;
-  done(error?: unknown): void;
+  /** `at`: when it started, if not now (a time reported by a server). */
+  start(at?: number): void;
+  done(error?: unknown, at?: number): void;
 }
 
 export interface ProcessHandle {
   readonly pid: string;
   /** A message entered this process's mailbox. */
-  queue(name: string, payload?: unknown, kind?: MessageKind, from?: MessageHandle): MessageHandle;
+  queue(
+    name: string,
+    payload?: unknown,
+    kind?: MessageKind,
+    from?: MessageHandle,
+    at?: number,
+  ): MessageHandle;
   /** The process has a new state after `mutation` (state defaults to getState()). */
   step(mutation?: { name: string; payload?: unknown }, state?: unknown, during?: MessageHandle): void;
   status(status: ProcessStatus, reason?: string): void;
@@ -116,6 +150,7 @@ export class Hook {
   private replaying?: string;
   private serializeOpts: Partial<SerializeOptions>;
   private transport?: PageTransport;
+  private watchers = new Set<(s: HookStatus) => void>();
 
   constructor(private options: Partial<HookOptions> = {}) {
     const bytes = new Uint8Array(8);
@@ -139,6 +174,28 @@ export class Hook {
     return this.outbox !== undefined && this.recording;
   }
 
+  /** Connected to the extension and recording state, now and on every change. */
+  get status(): HookStatus {
+    return { connected: this.outbox !== undefined, recording: this.recording };
+  }
+
+  /** Call `cb` on every change of `status` (connect, pause, resume); returns the unsubscribe. */
+  watch(cb: (s: HookStatus) => void): () => void {
+    this.watchers.add(cb);
+    return () => this.watchers.delete(cb);
+  }
+
+  private notify(): void {
+    const s = this.status;
+    for (const cb of [...this.watchers]) {
+      try {
+        cb(s);
+      } catch {
+        // An adapter's listener must not break the hook.
+      }
+    }
+  }
+
   process(opts: ProcessOptions): ProcessHandle {
     const pid = `p${this.nextPid++}`;
     const parent = typeof opts.parent === 'string' ? opts.parent : opts.parent?.pid;
@@ -148,7 +205,7 @@ export class Hook {
     if (this.active) this.announce(p);
     return {
       pid,
-      queue: (name, payload, kind = 'action', from) => this.queue(p, name, payload, kind, from),
+      queue: (name, payload, kind = 'action', from, at) => this.queue(p, name, payload, kind, from, at),
       step: (mutation, state, during) => this.step(p, mutation, state, during),
       status: (status, reason) => this.emit({ type: 'status', t: now(), pid, status, reason }),
       exit: (reason) => {
@@ -156,6 +213,11 @@ export class Hook {
         p.opts = { name: p.opts.name, kind: p.opts.kind };
       },
     };
+  }
+
+  /** Tell the panel something about the recording itself (an adapter's ignored frames). */
+  notice(text: string, level: 'info' | 'warn' | 'error' = 'warn'): void {
+    this.emit({ type: 'notice', t: now(), level, text: String(text) });
   }
 
   // --- connection -----------------------------------------------------------------------
@@ -192,10 +254,13 @@ export class Hook {
       },
     );
     for (const p of this.procs.values()) this.announce(p);
+    this.notify();
   }
 
   private describe(p: Proc): Omit<ProcessEvent, 'seq' | 't' | 'type'> {
     const caps: Capabilities = { jump: !!p.opts.setState, replay: !!p.opts.replay };
+    if (p.opts.toggle) caps.toggle = true;
+    if (p.opts.preview) caps.preview = true;
     const d: Omit<ProcessEvent, 'seq' | 't' | 'type'> = {
       pid: p.pid,
       name: p.opts.name,
@@ -240,13 +305,15 @@ export class Hook {
     payload: unknown,
     kind: MessageKind,
     from?: MessageHandle,
+    at?: number,
   ): MessageHandle {
     if (!this.active) {
       if (this.outbox) this.skipped++;
       return NOOP_MSG;
     }
     const mid = this.nextMid++;
-    const q: OutEvent = { type: 'queued', t: now(), pid: p.pid, mid, name: String(name), kind };
+    const when = (t?: number) => (typeof t === 'number' && Number.isFinite(t) ? t : now());
+    const q: OutEvent = { type: 'queued', t: when(at), pid: p.pid, mid, name: String(name), kind };
     if (payload !== undefined) q.payload = this.ser(payload).value;
     if (from?.mid) q.from = from.mid;
     if (this.replaying === p.pid) q.replay = true;
@@ -255,18 +322,18 @@ export class Hook {
     let finished = false;
     return {
       mid,
-      start: () => {
+      start: (t?: number) => {
         if (started) return;
         started = true;
-        this.emit({ type: 'started', t: now(), mid });
+        this.emit({ type: 'started', t: when(t), mid });
       },
-      done: (error?: unknown) => {
+      done: (error?: unknown, t?: number) => {
         if (finished) return;
         finished = true;
         this.emit(
           error === undefined
-            ? { type: 'done', t: now(), mid }
-            : { type: 'done', t: now(), mid, error: errText(error) },
+            ? { type: 'done', t: when(t), mid }
+            : { type: 'done', t: when(t), mid, error: errText(error) },
         );
       },
     };
@@ -299,6 +366,14 @@ export class Hook {
     during?: MessageHandle,
   ): void {
     const { value, stats } = this.ser(state, p.cache);
+    if (p.opts.keySizes) {
+      try {
+        const extra = p.opts.keySizes();
+        if (extra) stats.keys = { ...stats.keys, ...extra };
+      } catch {
+        // A faulty size report only loses the extra flags.
+      }
+    }
     const step = p.last === undefined ? 0 : p.steps + 1;
     const ev: OutEvent = { type: 'step', t: now(), pid: p.pid, step, stats };
     if (during?.mid) ev.mid = during.mid;
@@ -329,6 +404,7 @@ export class Hook {
         if (this.recording) this.emit({ type: 'recording', t: now(), on: false });
         this.recording = false;
         this.skipped = 0;
+        this.notify();
         return;
       case 'resume':
         this.resume();
@@ -342,6 +418,19 @@ export class Hook {
       case 'replay':
         void this.replay(cmd);
         return;
+      case 'toggle': {
+        const p = this.procs.get(cmd.pid);
+        if (!p?.opts.toggle) {
+          this.fail(`process ${cmd.pid} cannot skip messages`);
+          return;
+        }
+        try {
+          p.opts.toggle(cmd.mid);
+        } catch (e) {
+          this.fail(`skip failed: ${errText(e)}`);
+        }
+        return;
+      }
       case 'replay-stop': {
         const run = this.procs.get(cmd.pid)?.replayRun;
         if (run) run.stopped = true;
@@ -353,6 +442,7 @@ export class Hook {
   private resume(): void {
     if (this.recording) return;
     this.recording = true;
+    this.notify();
     this.emit({ type: 'recording', t: now(), on: true });
     if (this.skipped) {
       this.emit({
@@ -367,10 +457,10 @@ export class Hook {
   }
 
   /** Set a process's state through its adapter without recording it as a new step. */
-  private apply(p: Proc, state: unknown): string | undefined {
+  private apply(p: Proc, state: unknown, info: SetStateInfo): string | undefined {
     this.applying = p.pid;
     try {
-      p.opts.setState?.(state);
+      p.opts.setState?.(state, info);
     } catch (e) {
       return errText(e);
     } finally {
@@ -382,7 +472,7 @@ export class Hook {
     const p = this.procs.get(pid);
     if (!p?.opts.setState) return this.fail(`process ${pid} cannot jump`);
     if (!p.past) p.past = { live: p.opts.getState?.(), stepsAtJump: p.steps };
-    const err = this.apply(p, revive(state));
+    const err = this.apply(p, revive(state), { reason: 'jump', step });
     if (err) return this.fail(`jump failed: ${err}`);
     this.emit({ type: 'travel', t: now(), pid, step });
     return undefined;
@@ -394,7 +484,7 @@ export class Hook {
     // Return to the exact live object when nothing new happened since the jump; otherwise
     // the newest recorded state is already the app's present.
     if (p.past && p.steps === p.past.stepsAtJump) {
-      const err = this.apply(p, p.past.live);
+      const err = this.apply(p, p.past.live, { reason: 'present', step: null });
       if (err) this.fail(`return to present failed: ${err}`);
     }
     p.past = undefined;
@@ -403,7 +493,7 @@ export class Hook {
 
   private async replay(cmd: Extract<Command, { type: 'replay' }>): Promise<void> {
     const p = this.procs.get(cmd.pid);
-    if (!p?.opts.replay || !p.opts.setState) return this.fail(`process ${cmd.pid} cannot replay`);
+    if (!p?.opts.replay) return this.fail(`process ${cmd.pid} cannot replay`);
     if (p.replayRun) p.replayRun.stopped = true;
     const run = { stopped: false };
     p.replayRun = run;
@@ -413,10 +503,13 @@ export class Hook {
     p.past = undefined;
     this.emit({ type: 'travel', t: now(), pid: p.pid, step: null });
     // The replayed run starts from the recorded state before its first message; that
-    // reset is a new step, so the panel's chain stays exact.
-    const err = this.apply(p, revive(cmd.state));
-    if (err) return progress('failed', 0, err);
-    this.step(p, { name: '@@hindsight/replay-start' });
+    // reset is a new step, so the panel's chain stays exact. A process whose state lives
+    // elsewhere (a LiveView's server) cannot be reset: its messages replay onto the present.
+    if (p.opts.setState) {
+      const err = this.apply(p, revive(cmd.state), { reason: 'replay', step: null });
+      if (err) return progress('failed', 0, err);
+      this.step(p, { name: '@@hindsight/replay-start' });
+    }
     for (let i = 0; i < total; i++) {
       if (run.stopped) return progress('stopped', i);
       progress('running', i);

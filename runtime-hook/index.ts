@@ -14,7 +14,17 @@ export {
   type FluxStoreConfig,
   fluxStoreAdapter,
 } from './adapters/flux-store';
+export { hindsightPinia, piniaAdapter } from './adapters/pinia';
 export { hindsightEnhancer, reduxAdapter } from './adapters/redux';
+export {
+  createReduxDevtools,
+  type DevtoolsConnection,
+  type DevtoolsMessage,
+  type DevtoolsOptions,
+  installReduxDevtools,
+  reduxDevtoolsAdapter,
+} from './adapters/redux-devtools';
+export { hindsightInspect, xstateAdapter } from './adapters/xstate';
 export {
   getHindsight,
   HOOK_VERSION,

@@ -16,3 +16,7 @@ export const getHindsight = (): Hook => hook;
 export const hindsightEnhancer = () => (next: unknown) => next;
 export const createFluxStore = <S>(config: FluxStoreConfig<S>): FluxStore<S> =>
   fluxStoreAdapter.attach(config as FluxStoreConfig<unknown>, hook) as FluxStore<S>;
+export const hindsightPinia = () => () => {};
+export const hindsightInspect = () => () => {};
+/** Production: no global is installed (apps fall back to their no-devtools path). */
+export const installReduxDevtools = () => false;

@@ -51,6 +51,8 @@ export interface Capabilities {
   replay: boolean;
   /** A past state can be previewed without touching the app (LiveView). */
   preview?: boolean;
+  /** A recorded message can be skipped and the later states recomputed (Redux-style stores). */
+  toggle?: boolean;
 }
 
 /** Cheap facts about a snapshot, computed while serializing, used for the panel's flags. */
@@ -244,6 +246,8 @@ export type Command =
       intervalMs: number;
     }
   | { type: 'replay-stop'; pid: string }
+  /** Skip recorded message `mid` (or un-skip it) and recompute the later states. */
+  | { type: 'toggle'; pid: string; mid: number }
   | { type: 'pause' }
   | { type: 'resume' };
 
@@ -362,6 +366,8 @@ export function decodeCommand(c: unknown): Command | null {
     }
     case 'replay-stop':
       return isStr(c.pid) ? { type: 'replay-stop', pid: c.pid } : null;
+    case 'toggle':
+      return isStr(c.pid) && isNat(c.mid) ? { type: 'toggle', pid: c.pid, mid: c.mid } : null;
     case 'pause':
       return { type: 'pause' };
     case 'resume':
@@ -395,6 +401,7 @@ function decodeProcessFields(e: Record<string, unknown>): Omit<ProcessEvent, 'se
   if (!isObj(e.caps) || typeof e.caps.jump !== 'boolean' || typeof e.caps.replay !== 'boolean') return null;
   const caps: Capabilities = { jump: e.caps.jump, replay: e.caps.replay };
   if (typeof e.caps.preview === 'boolean') caps.preview = e.caps.preview;
+  if (typeof e.caps.toggle === 'boolean') caps.toggle = e.caps.toggle;
   const p: Omit<ProcessEvent, 'seq' | 't' | 'type'> = {
     pid: e.pid,
     name: e.name,

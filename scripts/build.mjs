@@ -87,7 +87,7 @@ async function buildPages() {
   });
 }
 
-async function buildContentScript() {
+async function buildContentScript(entry = 'content-script') {
   await build({
     ...shared,
     root: src,
@@ -100,10 +100,10 @@ async function buildContentScript() {
       reportCompressedSize: false,
       copyPublicDir: false,
       rolldownOptions: {
-        input: join(src, 'content-script.ts'),
+        input: join(src, `${entry}.ts`),
         output: {
           format: 'iife',
-          entryFileNames: 'content-script.js',
+          entryFileNames: `${entry}.js`,
           codeSplitting: false,
         },
       },
@@ -166,8 +166,10 @@ function checkOutput(dir) {
     if (file.endsWith('.html') && /<script(?![^>]*\bsrc=)[^>]*>/i.test(text))
       problems.push(`${rel}: inline <script>`);
   }
-  const cs = readFileSync(join(dir, 'content-script.js'), 'utf8');
-  if (/^\s*(import|export)\b/m.test(cs)) problems.push('content-script.js is not a classic script');
+  for (const name of ['content-script.js', 'compat-main.js']) {
+    const cs = readFileSync(join(dir, name), 'utf8');
+    if (/^\s*(import|export)\b/m.test(cs)) problems.push(`${name} is not a classic script`);
+  }
   if (problems.length) throw new Error(`build output check failed:\n  ${problems.join('\n  ')}`);
 }
 
@@ -179,6 +181,8 @@ async function main() {
   rmSync(dist, { recursive: true, force: true });
   await buildPages();
   await buildContentScript();
+  // The MAIN-world script (Redux DevTools-compatible global): its own classic IIFE, with the hook.
+  await buildContentScript('compat-main');
   writeIcons(stage);
   checkOutput(stage);
   const { chrome, firefox, chromeId } = manifests();

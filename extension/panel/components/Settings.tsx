@@ -1,4 +1,6 @@
 /** Flag thresholds, edited in the units people think in (KB, ms, items). Saved as typed. */
+import { useEffect, useState } from 'preact/hooks';
+import { COMPAT_STORAGE_KEY } from '../../compat-setting';
 import type { PanelModel } from '../models/panel';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../models/thresholds';
 
@@ -48,6 +50,44 @@ export function Settings({ model, onClose }: { model: PanelModel; onClose(): voi
           </label>
         ))}
       </div>
+      <CompatSetting />
     </div>
+  );
+}
+
+type LocalArea = {
+  get(key: string): Promise<Record<string, unknown>>;
+  set(items: Record<string, unknown>): Promise<void>;
+};
+/** `storage.local` where it exists (both browsers offer promise-based `chrome.storage` in MV3). */
+const localArea = (): LocalArea | undefined =>
+  (globalThis as { chrome?: { storage?: { local?: LocalArea } } }).chrome?.storage?.local;
+
+/** On/off for the Redux DevTools–compatible global the extension installs in pages. */
+function CompatSetting() {
+  const [on, setOn] = useState(true);
+  useEffect(() => {
+    localArea()
+      ?.get(COMPAT_STORAGE_KEY)
+      .then((v) => setOn(v[COMPAT_STORAGE_KEY] !== false))
+      .catch(() => {});
+  }, []);
+  return (
+    <label class="settings-compat">
+      <input
+        type="checkbox"
+        data-testid="setting-compat-global"
+        checked={on}
+        onChange={(e) => {
+          const next = (e.target as HTMLInputElement).checked;
+          setOn(next);
+          localArea()
+            ?.set({ [COMPAT_STORAGE_KEY]: next })
+            .catch(() => {});
+        }}
+      />{' '}
+      Install a Redux DevTools–compatible <code>__REDUX_DEVTOOLS_EXTENSION__</code> in pages (steps aside when
+      Redux DevTools is installed; reload the page to apply)
+    </label>
   );
 }

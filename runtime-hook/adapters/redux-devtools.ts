@@ -1,0 +1,651 @@
+/**
+ * A `window.__REDUX_DEVTOOLS_EXTENSION__`-compatible API built on the hook, so apps written
+ * for Redux DevTools (Redux Toolkit, Redux with the compose helper, Zustand's `devtools`
+ * middleware, NgRx, …) show up in Hindsight unchanged.
+ *
+ * - The store-enhancer form (`__REDUX_DEVTOOLS_EXTENSION__(options)`, and
+ *   `__REDUX_DEVTOOLS_EXTENSION_COMPOSE__`) wraps the store: each store is a process, each
+ *   action a message, the reducer's result a step. The state is set directly through a
+ *   lifted reducer (jump), recorded actions are re-dispatched (replay), and an action can be
+ *   skipped with the later states recomputed from the reducer (toggle).
+ * - `connect(options)` returns `{ init, send, subscribe, unsubscribe, error }`: each instance is
+ *   a process; time travel reaches the app as the messages Redux DevTools documents
+ *   (`DISPATCH` / `JUMP_TO_STATE` with the state as a JSON string, `IMPORT_STATE`,
+ *   `PAUSE_RECORDING`, `START`, `ACTION`).
+ *
+ * Nothing here ever evaluates page strings; `serialize` options only pass a `replacer` to
+ * `JSON.stringify`.
+ */
+import type { Adapter } from '../adapter';
+import { getHindsight, type Hook, type ProcessHandle, type SetStateInfo } from '../hook';
+
+type Action = { type: string; [k: string]: unknown };
+type Reducer = (state: unknown, action: Action) => unknown;
+interface Store {
+  getState(): unknown;
+  dispatch(action: unknown): unknown;
+  subscribe(l: () => void): () => void;
+  replaceReducer(r: Reducer): void;
+  [k: string]: unknown;
+}
+type StoreCreator = (reducer: Reducer, preloaded?: unknown, enhancer?: unknown) => Store;
+type Enhancer = (next: StoreCreator) => StoreCreator;
+
+/** The Redux DevTools `features` flags (https://github.com/reduxjs/redux-devtools, API/Arguments.md). */
+export interface DevtoolsFeatures {
+  pause?: boolean;
+  lock?: boolean;
+  persist?: boolean;
+  export?: boolean | 'custom';
+  import?: boolean | 'custom';
+  jump?: boolean;
+  skip?: boolean;
+  reorder?: boolean;
+  dispatch?: boolean;
+  test?: boolean;
+}
+
+/** The options Redux DevTools' `connect(options)` and enhancer take; unknown ones are ignored. */
+export interface DevtoolsOptions {
+  name?: string;
+  instanceId?: string | number;
+  /** Hindsight keeps more history than this (see docs/libraries.md); the enhancer keeps at least this many actions to recompute on skip. */
+  maxAge?: number;
+  actionsDenylist?: string | string[];
+  actionsAllowlist?: string | string[];
+  /** Legacy names of the two above. */
+  actionsBlacklist?: string | string[];
+  actionsWhitelist?: string | string[];
+  predicate?: (state: unknown, action: Action) => boolean;
+  actionSanitizer?: (action: Action, id: number) => unknown;
+  stateSanitizer?: (state: unknown, index: number) => unknown;
+  /** Only `replacer` is used (for the JSON strings sent to `connect` clients). Never evaluated. */
+  serialize?: boolean | { replacer?: (key: string, value: unknown) => unknown; [k: string]: unknown };
+  trace?: boolean | ((action: Action) => string);
+  traceLimit?: number;
+  features?: DevtoolsFeatures;
+  [k: string]: unknown;
+}
+
+/** What `subscribe` listeners receive: the shapes Redux DevTools sends. */
+export type DevtoolsMessage =
+  | { type: 'START' | 'STOP'; id: string | undefined; source: typeof SOURCE; state: undefined }
+  | { type: 'ACTION'; payload: string; id: string; source: typeof SOURCE; state?: undefined }
+  | {
+      type: 'DISPATCH';
+      payload: DispatchPayload;
+      id: string;
+      source: typeof SOURCE;
+      state?: string;
+    };
+
+export type DispatchPayload =
+  | { type: 'JUMP_TO_STATE'; index: number; actionId: number }
+  | { type: 'JUMP_TO_ACTION'; actionId: number }
+  | { type: 'TOGGLE_ACTION'; id: number }
+  | { type: 'IMPORT_STATE'; nextLiftedState: LiftedState; preloadedState?: unknown }
+  | { type: 'COMMIT' }
+  | { type: 'RESET' }
+  | { type: 'ROLLBACK'; timestamp: number }
+  | { type: 'PAUSE_RECORDING'; status: boolean }
+  | { type: 'LOCK_CHANGES'; status: boolean };
+
+/** Redux DevTools' lifted state (the part apps read from IMPORT_STATE). */
+export interface LiftedState {
+  actionsById: Record<number, { type: 'PERFORM_ACTION'; action: Action; timestamp: number; stack?: string }>;
+  computedStates: { state: unknown; error?: string }[];
+  currentStateIndex: number;
+  nextActionId: number;
+  skippedActionIds: number[];
+  stagedActionIds: number[];
+  committedState?: unknown;
+  isLocked?: boolean;
+  isPaused?: boolean;
+}
+
+export interface DevtoolsConnection {
+  init(state: unknown, liftedData?: unknown): void;
+  send(action: Action | string | null, state: unknown): void;
+  subscribe(listener: (message: DevtoolsMessage) => void): () => void;
+  unsubscribe(): void;
+  error(message: unknown): void;
+}
+
+/** The `window.__REDUX_DEVTOOLS_EXTENSION__` value: callable (enhancer form) with methods. */
+export interface ReduxDevtoolsExtension {
+  (options?: DevtoolsOptions): Enhancer;
+  connect(options?: DevtoolsOptions): DevtoolsConnection;
+  send(action: Action | string | null, state: unknown, options?: DevtoolsOptions, instanceId?: string): void;
+  disconnect(): void;
+  open(): void;
+  notifyErrors(): void;
+  listen(onMessage: (message: DevtoolsMessage) => void, instanceId?: string): void;
+}
+
+export type ReduxDevtoolsCompose = (...funcs: unknown[]) => unknown;
+
+export const SOURCE = '@devtools-extension';
+const SET_STATE = '@@hindsight/SET_STATE';
+/** The enhancer keeps at least this many actions page-side to recompute states on skip. */
+export const MIN_SKIP_LOG = 1000;
+
+// --- message builders: exactly the shapes Redux DevTools documents ---------------------------
+
+export const devtoolsMessages = {
+  start: (id?: string): DevtoolsMessage => ({ type: 'START', id, source: SOURCE, state: undefined }),
+  stop: (id?: string): DevtoolsMessage => ({ type: 'STOP', id, source: SOURCE, state: undefined }),
+  action: (id: string, action: unknown): DevtoolsMessage => ({
+    type: 'ACTION',
+    payload: JSON.stringify(action),
+    id,
+    source: SOURCE,
+  }),
+  dispatch: (id: string, payload: DispatchPayload, state?: string): DevtoolsMessage =>
+    state === undefined
+      ? { type: 'DISPATCH', payload, id, source: SOURCE }
+      : { type: 'DISPATCH', payload, id, source: SOURCE, state },
+};
+
+/** A one-state lifted history, as Redux DevTools builds for an import. */
+export function liftedStateOf(state: unknown, now = Date.now()): LiftedState {
+  return {
+    actionsById: { 0: { type: 'PERFORM_ACTION', action: { type: '@@INIT' }, timestamp: now } },
+    computedStates: [{ state }],
+    currentStateIndex: 0,
+    nextActionId: 1,
+    skippedActionIds: [],
+    stagedActionIds: [0],
+    committedState: state,
+    isLocked: false,
+    isPaused: false,
+  };
+}
+
+// --- options ----------------------------------------------------------------------------------
+
+const listPattern = (l: string | string[] | undefined): RegExp | undefined => {
+  if (l === undefined || (Array.isArray(l) && l.length === 0) || l === '') return undefined;
+  try {
+    return new RegExp(Array.isArray(l) ? l.join('|') : l);
+  } catch {
+    return undefined;
+  }
+};
+
+interface Resolved {
+  opts: DevtoolsOptions;
+  allow?: RegExp;
+  deny?: RegExp;
+  features: DevtoolsFeatures;
+}
+
+function resolve(opts: DevtoolsOptions = {}): Resolved {
+  return {
+    opts,
+    allow: listPattern(opts.actionsAllowlist ?? opts.actionsWhitelist),
+    deny: listPattern(opts.actionsDenylist ?? opts.actionsBlacklist),
+    features: opts.features ?? {},
+  };
+}
+
+/** As Redux DevTools: denylisted, not allowlisted, or rejected by `predicate` → not recorded. */
+function filtered(r: Resolved, action: Action, state: unknown): boolean {
+  const type = String(action.type);
+  if (r.allow && !r.allow.test(type)) return true;
+  if (r.deny?.test(type)) return true;
+  if (r.opts.predicate) {
+    try {
+      return !r.opts.predicate(state, action);
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+function sanitizeAction(r: Resolved, action: Action, id: number): unknown {
+  if (!r.opts.actionSanitizer) return action;
+  try {
+    return r.opts.actionSanitizer(action, id);
+  } catch {
+    return action;
+  }
+}
+
+function sanitizeState(r: Resolved, state: unknown, index: number): unknown {
+  if (!r.opts.stateSanitizer) return state;
+  try {
+    return r.opts.stateSanitizer(state, index);
+  } catch {
+    return state;
+  }
+}
+
+/** The call stack of a dispatch, as Redux DevTools' `trace` option records it. */
+function traceOf(r: Resolved, action: Action): string | undefined {
+  const t = r.opts.trace;
+  if (!t) return undefined;
+  if (typeof t === 'function') {
+    try {
+      return String(t(action));
+    } catch {
+      return undefined;
+    }
+  }
+  const lines = (new Error().stack ?? '').split('\n');
+  // Drop the "Error" line and our own frames (traceOf and the dispatch / send wrapper).
+  const start = lines[0]?.startsWith('Error') ? 1 : 0;
+  return lines.slice(start + 2, start + 2 + (r.opts.traceLimit ?? 10)).join('\n');
+}
+
+/** Message payload: the (sanitized) action, plus `stack` when tracing. */
+function payloadOf(action: unknown, stack: string | undefined): unknown {
+  if (stack === undefined) return action;
+  return action !== null && typeof action === 'object' ? { ...action, stack } : { action, stack };
+}
+
+const stripStack = (r: Resolved, payload: unknown): unknown => {
+  if (!r.opts.trace || payload === null || typeof payload !== 'object') return payload;
+  const { stack: _drop, ...rest } = payload as Record<string, unknown>;
+  return rest;
+};
+
+/**
+ * The JSON text `connect` clients get. Values the panel holds only as placeholders
+ * (functions, symbols, redacted or truncated parts: `{ $hs: … }` after revive) are left out,
+ * as `JSON.stringify` leaves out functions, so the app merges plain data and keeps its own.
+ */
+function toJson(r: Resolved, value: unknown): string {
+  const ser = r.opts.serialize;
+  const user = typeof ser === 'object' && typeof ser.replacer === 'function' ? ser.replacer : undefined;
+  const replacer = function (this: unknown, key: string, v: unknown): unknown {
+    if (v !== null && typeof v === 'object' && typeof (v as { $hs?: unknown }).$hs === 'string')
+      return undefined;
+    return user ? user.call(this, key, v) : v;
+  };
+  return JSON.stringify(value, replacer) ?? 'null';
+}
+
+const asAction = (a: Action | string): Action => (typeof a === 'string' ? { type: a } : a);
+
+const isLifted = (x: unknown): x is LiftedState =>
+  typeof x === 'object' && x !== null && Array.isArray((x as LiftedState).computedStates);
+
+// --- connect() instances -----------------------------------------------------------------------
+
+class Connection implements DevtoolsConnection {
+  readonly id: string;
+  private listeners = new Set<(m: DevtoolsMessage) => void>();
+  private proc?: ProcessHandle;
+  private state: unknown;
+  private actions = 0;
+  private started = false;
+  private pausedSent = false;
+
+  constructor(
+    private readonly ext: Devtools,
+    private readonly r: Resolved,
+    id: string,
+  ) {
+    this.id = id;
+  }
+
+  private get hook(): Hook {
+    return this.ext.hook;
+  }
+
+  private process(): ProcessHandle {
+    if (this.proc) return this.proc;
+    const { features } = this.r;
+    const canReplay =
+      features.dispatch === true || (this.r.opts.actionCreators !== undefined && features.dispatch !== false);
+    this.proc = this.hook.process({
+      name: this.r.opts.name ?? `connect #${this.id}`,
+      kind: 'store',
+      getState: () => sanitizeState(this.r, this.state, this.actions),
+      setState: features.jump === false ? undefined : (s, info) => this.travel(s, info),
+      replay: canReplay
+        ? (m) => this.deliver(devtoolsMessages.action(this.id, stripStack(this.r, m.payload)))
+        : undefined,
+    });
+    return this.proc;
+  }
+
+  /** A jump, a return to the present, or a replay's start state, as Redux DevTools sends them. */
+  private travel(state: unknown, info: SetStateInfo): void {
+    const json = toJson(this.r, state);
+    if (info.reason === 'replay') {
+      // A replay starts a new history at this state: Redux DevTools' import.
+      this.state = state;
+      this.deliver(
+        devtoolsMessages.dispatch(this.id, { type: 'IMPORT_STATE', nextLiftedState: liftedStateOf(state) }),
+      );
+      return;
+    }
+    const index = info.step ?? this.actions;
+    this.deliver(devtoolsMessages.dispatch(this.id, { type: 'JUMP_TO_STATE', index, actionId: index }, json));
+  }
+
+  /** Synchronously, so whatever the app reports while handling it is not a new step. */
+  deliver(m: DevtoolsMessage): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(m);
+      } catch (e) {
+        queueMicrotask(() => {
+          throw e;
+        });
+      }
+    }
+  }
+
+  /** Mirror the hook's connection and pause state to the app (START, PAUSE_RECORDING). */
+  status(s: { connected: boolean; recording: boolean }): void {
+    if (this.listeners.size === 0 || !s.connected) return;
+    if (!this.started) {
+      this.started = true;
+      this.deliver(devtoolsMessages.start(this.id));
+    }
+    if (this.r.features.pause === false) return;
+    const paused = !s.recording;
+    if (paused !== this.pausedSent) {
+      this.pausedSent = paused;
+      this.deliver(devtoolsMessages.dispatch(this.id, { type: 'PAUSE_RECORDING', status: paused }));
+    }
+  }
+
+  init(state: unknown, _liftedData?: unknown): void {
+    this.state = isLifted(state) ? lastComputed(state) : state;
+    if (!this.proc) this.process();
+    else this.proc.step({ name: '@@INIT' }, sanitizeState(this.r, this.state, this.actions));
+  }
+
+  send(action: Action | string | null, state: unknown): void {
+    if (action === null || action === undefined) {
+      // send(null, liftedState): the app's whole history changed (an import, NgRx's lifted updates).
+      if (isLifted(state)) {
+        this.state = lastComputed(state);
+        this.process().step({ name: '@@LIFTED_STATE' }, sanitizeState(this.r, this.state, this.actions));
+      }
+      return;
+    }
+    const a = asAction(action);
+    const proc = this.process();
+    this.state = state;
+    if (!this.hook.active || filtered(this.r, a, state)) return;
+    const id = ++this.actions;
+    const stack = traceOf(this.r, a);
+    const msg = proc.queue(String(a.type), payloadOf(sanitizeAction(this.r, a, id), stack), 'action');
+    msg.start();
+    proc.step({ name: String(a.type) }, sanitizeState(this.r, state, id), msg);
+    msg.done();
+  }
+
+  subscribe(listener: (message: DevtoolsMessage) => void): () => void {
+    this.listeners.add(listener);
+    this.ext.watching();
+    if (this.hook.status.connected) queueMicrotask(() => this.status(this.hook.status));
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  unsubscribe(): void {
+    this.listeners.clear();
+  }
+
+  error(message: unknown): void {
+    const proc = this.process();
+    const msg = proc.queue('@@ERROR', message, 'custom');
+    msg.start();
+    msg.done(typeof message === 'string' ? message : String(message));
+  }
+
+  disconnect(): void {
+    this.listeners.clear();
+    this.proc?.exit('disconnected');
+  }
+}
+
+const lastComputed = (l: LiftedState): unknown => {
+  const i = typeof l.currentStateIndex === 'number' ? l.currentStateIndex : l.computedStates.length - 1;
+  return (l.computedStates[i] ?? l.computedStates[l.computedStates.length - 1])?.state;
+};
+
+// --- the enhancer form ------------------------------------------------------------------------
+
+interface LogEntry {
+  mid: number;
+  action: Action;
+  skipped: boolean;
+}
+
+function enhance(ext: Devtools, r: Resolved): Enhancer {
+  return (next) => (reducer, preloaded, enh) => {
+    const hook = ext.hook;
+    let inner = reducer;
+    const lift: Reducer = (s, a) =>
+      a && a.type === SET_STATE ? (a as { state?: unknown }).state : inner(s, a);
+    const store = enh === undefined ? next(lift, preloaded) : next(lift, preloaded, enh);
+    const { features } = r;
+    // The page-side log that skip recomputes from: the state before the oldest kept action,
+    // then the actions since. Reset whenever an action goes unrecorded or the app moves on
+    // from a past state, so the recomputation always starts from a state the app really had.
+    const limit = Math.max(r.opts.maxAge ?? 50, MIN_SKIP_LOG);
+    let base: unknown;
+    let log: LogEntry[] = [];
+    let atPast = false;
+    let actions = 0;
+    const reset = () => {
+      base = store.getState();
+      log = [];
+    };
+    reset();
+    const set = (state: unknown) => store.dispatch({ type: SET_STATE, state });
+    const proc = hook.process({
+      name: r.opts.name ?? 'redux store',
+      kind: 'store',
+      immutable: true,
+      getState: () => sanitizeState(r, store.getState(), actions),
+      setState:
+        features.jump === false
+          ? undefined
+          : (state, info) => {
+              set(state);
+              atPast = info.reason === 'jump';
+              if (info.reason === 'replay') reset();
+            },
+      replay: features.dispatch === false ? undefined : (m) => dispatch(stripStack(r, m.payload) as Action),
+      toggle:
+        features.skip === false
+          ? undefined
+          : (mid) => {
+              const entry = log.find((e) => e.mid === mid);
+              if (!entry) {
+                throw new Error(
+                  'that action is not in the page log any more (older actions, or history rewritten by a jump)',
+                );
+              }
+              entry.skipped = !entry.skipped;
+              let s = base;
+              for (const e of log) if (!e.skipped) s = inner(s, e.action);
+              set(s);
+              atPast = false;
+              proc.step(
+                { name: entry.skipped ? '@@SKIP' : '@@UNSKIP', payload: { mid, type: entry.action.type } },
+                sanitizeState(r, s, actions),
+              );
+            },
+    });
+    const remember = (mid: number, action: Action) => {
+      log.push({ mid, action, skipped: false });
+      if (log.length > limit) {
+        const old = log.shift() as LogEntry;
+        if (!old.skipped) base = inner(base, old.action);
+      }
+    };
+    const dispatch = (action: Action): unknown => {
+      if (!action || typeof action !== 'object' || typeof action.type !== 'string')
+        return store.dispatch(action);
+      if (!hook.active) {
+        const res = store.dispatch(action);
+        reset();
+        return res;
+      }
+      if (atPast) {
+        // A new action on top of a past state: the app's history continues from here.
+        atPast = false;
+        reset();
+      }
+      const before = store.getState();
+      if (filtered(r, action, before)) {
+        const res = store.dispatch(action);
+        remember(0, action);
+        return res;
+      }
+      const id = ++actions;
+      const msg = proc.queue(
+        action.type,
+        payloadOf(sanitizeAction(r, action, id), traceOf(r, action)),
+        'action',
+      );
+      msg.start();
+      try {
+        const res = store.dispatch(action);
+        remember(msg.mid, action);
+        const after = store.getState();
+        if (after !== before) proc.step({ name: action.type }, sanitizeState(r, after, id), msg);
+        msg.done();
+        return res;
+      } catch (e) {
+        msg.done(e);
+        throw e;
+      }
+    };
+    return {
+      ...store,
+      dispatch,
+      replaceReducer: (nextReducer: Reducer) => {
+        inner = nextReducer;
+        store.replaceReducer(lift);
+      },
+    };
+  };
+}
+
+// --- the extension object -----------------------------------------------------------------
+
+class Devtools {
+  private connections = new Map<string, Connection>();
+  private nextId = 1;
+  private unwatch?: () => void;
+  private watched?: Hook;
+  private defaultConnection?: Connection;
+
+  constructor(private readonly getHook: () => Hook) {}
+
+  /** Looked up on use: an app that never touches the global never creates a hook. */
+  get hook(): Hook {
+    return this.getHook();
+  }
+
+  /** Follow the hook's status (connect, pause, resume) once an instance has listeners. */
+  watching(): void {
+    const h = this.hook;
+    if (this.watched === h) return;
+    this.unwatch?.();
+    this.watched = h;
+    this.unwatch = h.watch((s) => {
+      for (const c of this.connections.values()) c.status(s);
+    });
+  }
+
+  connect(options?: DevtoolsOptions): Connection {
+    const r = resolve(options);
+    const id = options?.instanceId !== undefined ? String(options.instanceId) : String(this.nextId++);
+    const c = new Connection(this, r, id);
+    this.connections.set(id, c);
+    return c;
+  }
+
+  send(action: Action | string | null, state: unknown, options?: DevtoolsOptions, instanceId?: string): void {
+    const existing = instanceId !== undefined ? this.connections.get(String(instanceId)) : undefined;
+    const c = existing ?? this.defaultConnection ?? this.connect({ name: 'send', ...options });
+    if (!existing) this.defaultConnection = c;
+    c.send(action, state);
+  }
+
+  listen(onMessage: (message: DevtoolsMessage) => void, instanceId?: string): void {
+    const c = instanceId !== undefined ? this.connections.get(String(instanceId)) : this.defaultConnection;
+    (c ?? this.connect({ name: 'listen' })).subscribe(onMessage);
+  }
+
+  disconnect(): void {
+    for (const c of this.connections.values()) c.disconnect();
+    this.connections.clear();
+  }
+
+  enhancer(options?: DevtoolsOptions): Enhancer {
+    return enhance(this, resolve(options));
+  }
+}
+
+/** Build the `__REDUX_DEVTOOLS_EXTENSION__` value and its compose helper on a hook. */
+export function createReduxDevtools(getHook: () => Hook = () => getHindsight()): {
+  extension: ReduxDevtoolsExtension;
+  compose: ReduxDevtoolsCompose;
+} {
+  const d = new Devtools(getHook);
+  const extension = Object.assign((options?: DevtoolsOptions) => d.enhancer(options), {
+    connect: (options?: DevtoolsOptions) => d.connect(options),
+    send: (action: Action | string | null, state: unknown, options?: DevtoolsOptions, instanceId?: string) =>
+      d.send(action, state, options, instanceId),
+    listen: (onMessage: (message: DevtoolsMessage) => void, instanceId?: string) =>
+      d.listen(onMessage, instanceId),
+    disconnect: () => d.disconnect(),
+    open: () => {},
+    notifyErrors: () => {},
+  }) as ReduxDevtoolsExtension;
+  const composeWith =
+    (options: DevtoolsOptions) =>
+    (...funcs: unknown[]): Enhancer =>
+    (createStore) =>
+      (funcs as Enhancer[]).reduceRight((composed, f) => f(composed), d.enhancer(options)(createStore));
+  // As Redux DevTools: compose() → the enhancer; compose(options) → a compose function;
+  // compose(...enhancers) → the enhancers with ours innermost.
+  const compose: ReduxDevtoolsCompose = (...funcs) => {
+    if (funcs.length === 0) return d.enhancer({});
+    if (funcs.length === 1 && typeof funcs[0] === 'object' && funcs[0] !== null)
+      return composeWith(funcs[0] as DevtoolsOptions);
+    return composeWith({})(...funcs);
+  };
+  return { extension, compose };
+}
+
+/**
+ * Install the two globals on `target` (the page's window) unless something already defines
+ * them (Redux DevTools itself: Hindsight steps aside). Returns whether it installed them.
+ */
+export function installReduxDevtools(
+  target: Record<string, unknown> = globalThis as unknown as Record<string, unknown>,
+  getHook: () => Hook = () => getHindsight(),
+): boolean {
+  if (
+    target.__REDUX_DEVTOOLS_EXTENSION__ !== undefined ||
+    target.__REDUX_DEVTOOLS_EXTENSION_COMPOSE__ !== undefined
+  )
+    return false;
+  const { extension, compose } = createReduxDevtools(getHook);
+  for (const [key, value] of [
+    ['__REDUX_DEVTOOLS_EXTENSION__', extension],
+    ['__REDUX_DEVTOOLS_EXTENSION_COMPOSE__', compose],
+  ] as const) {
+    Object.defineProperty(target, key, { value, configurable: true, writable: true, enumerable: false });
+  }
+  return true;
+}
+
+export const reduxDevtoolsAdapter: Adapter<Record<string, unknown>, boolean> = {
+  name: 'redux-devtools',
+  attach: (target, hook) => installReduxDevtools(target, () => hook),
+};

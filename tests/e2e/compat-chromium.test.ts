@@ -1,0 +1,96 @@
+/**
+ * Apps written for Redux DevTools, with no Hindsight import, in Chromium with the built
+ * extension: its MAIN-world script installs the compatible global, each app's store shows
+ * up in the panel, and a click on a past step changes the app's DOM.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { build, type Rolldown } from 'vite';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type ChromiumHarness, launchChromium } from './harness/chromium';
+import { processPid } from './harness/panel';
+import { type StaticServer, startStaticServer } from './harness/server';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/** Bundle an example app (development mode, as an app under development runs) to one classic script. */
+async function bundle(entry: string): Promise<string> {
+  const out = (await build({
+    configFile: false,
+    logLevel: 'warn',
+    mode: 'development',
+    define: { 'process.env.NODE_ENV': JSON.stringify('development') },
+    build: {
+      write: false,
+      minify: false,
+      rolldownOptions: { input: here(entry), output: { format: 'iife', codeSplitting: false } },
+    },
+  })) as Rolldown.RolldownOutput | Rolldown.RolldownOutput[];
+  const first = Array.isArray(out) ? out[0] : out;
+  const chunk = first.output.find((o) => o.type === 'chunk');
+  if (chunk?.type !== 'chunk') throw new Error(`no bundle for ${entry}`);
+  return chunk.code;
+}
+
+const page = (script: string) =>
+  `<!doctype html><meta charset="utf-8"><title>${script}</title><button id="inc">+1</button> <span id="n"></span><script src="/${script}.js"></script>`;
+
+let h: ChromiumHarness;
+let server: StaticServer;
+
+beforeAll(async () => {
+  const [rtk, zustand] = await Promise.all([bundle('./apps/rtk-app.ts'), bundle('./apps/zustand-app.ts')]);
+  server = await startStaticServer({
+    '/rtk.html': page('rtk'),
+    '/rtk.js': rtk,
+    '/zustand.html': page('zustand'),
+    '/zustand.js': zustand,
+  });
+  h = await launchChromium();
+});
+
+afterAll(async () => {
+  await h?.close();
+  await server?.close();
+});
+
+async function counterApp(path: string): Promise<{ app: Page; panel: Page }> {
+  const app = await h.context.newPage();
+  await app.goto(`${server.url}${path}`);
+  const panel = await h.openPanelTab(await h.tabIdOf(app));
+  return { app, panel };
+}
+
+const shown = (app: Page) => app.locator('#n').textContent();
+
+describe.each([
+  ['Redux Toolkit', '/rtk.html', 'rtk counter', 'counter/inc'],
+  ['Zustand devtools middleware', '/zustand.html', 'zustand counter', 'inc'],
+])('%s app, unchanged, in Chromium', (_lib, path, name, action) => {
+  test('shows up in the panel; a click on a past step changes the app DOM; present restores', async () => {
+    const { app, panel } = await counterApp(path);
+    expect(
+      await app.evaluate(
+        () => typeof (window as { __REDUX_DEVTOOLS_EXTENSION__?: unknown }).__REDUX_DEVTOOLS_EXTENSION__,
+      ),
+    ).toBe('function');
+    for (let i = 0; i < 3; i++) await app.click('#inc');
+    await expect.poll(() => shown(app)).toBe('3');
+    const pid = await processPid(panel, name);
+    await panel
+      .locator(`[data-testid=timeline-row][data-kind=step][data-pid="${pid}"][data-name="${action}"]`)
+      .nth(2)
+      .waitFor();
+    await panel
+      .locator(`[data-testid=timeline-row][data-kind=step][data-pid="${pid}"][data-step="1"]`)
+      .click();
+    await expect.poll(() => shown(app)).toBe('1');
+    await panel.locator('[data-testid=present]').click();
+    await expect.poll(() => shown(app)).toBe('3');
+    // The app goes on from its present.
+    await app.click('#inc');
+    await expect.poll(() => shown(app)).toBe('4');
+    await app.close();
+    await panel.close();
+  });
+});
