@@ -64,3 +64,28 @@ describe.each([
     await panel.close();
   });
 });
+
+test('the panel setting turns the global off (after a reload) and on again; the app works either way', async () => {
+  const { app, panel } = await counterApp('/rtk.html');
+  const hasGlobal = () =>
+    app.evaluate(
+      () => typeof (window as { __REDUX_DEVTOOLS_EXTENSION__?: unknown }).__REDUX_DEVTOOLS_EXTENSION__,
+    );
+  expect(await hasGlobal()).toBe('function');
+  await panel.click('[data-testid=settings]');
+  const box = panel.locator('[data-testid=setting-compat-global]');
+  await expect.poll(() => box.isChecked()).toBe(true);
+  await box.uncheck();
+  // The content script mirrors the change into the open page at once: one reload applies it.
+  await expect.poll(() => app.evaluate(() => localStorage.getItem('__hindsight_compat_off'))).toBe('1');
+  await app.reload();
+  expect(await hasGlobal()).toBe('undefined');
+  await app.click('#inc');
+  await expect.poll(() => shown(app)).toBe('1');
+  await box.check();
+  await expect.poll(() => app.evaluate(() => localStorage.getItem('__hindsight_compat_off'))).toBe(null);
+  await app.reload();
+  expect(await hasGlobal()).toBe('function');
+  await app.close();
+  await panel.close();
+});
