@@ -23,6 +23,10 @@ export const PAGE_SOURCE = 'hindsight-page';
 /** Tag on every window message from the content script to the page hook. */
 export const EXT_SOURCE = 'hindsight-ext';
 
+/** Mutation names of the step a process records when a `toggle` command skips / un-skips a message. */
+export const SKIP_MUTATION = '@@SKIP';
+export const UNSKIP_MUTATION = '@@UNSKIP';
+
 /** Largest batch body the relays accept (characters). Chrome's message limit is 64 MiB. */
 export const MAX_BODY_CHARS = 16 * 1024 * 1024;
 /** Events the hook may have in flight beyond the panel's last ack. */
@@ -246,7 +250,10 @@ export type Command =
       intervalMs: number;
     }
   | { type: 'replay-stop'; pid: string }
-  /** Skip recorded message `mid` (or un-skip it) and recompute the later states. */
+  /**
+   * Skip recorded message `mid` (or un-skip it) and recompute the later states. The process
+   * answers with a step whose mutation is SKIP_MUTATION / UNSKIP_MUTATION, payload `{ mid }`.
+   */
   | { type: 'toggle'; pid: string; mid: number }
   | { type: 'pause' }
   | { type: 'resume' };

@@ -18,6 +18,7 @@
  */
 import type { Adapter } from '../adapter';
 import { getHindsight, type Hook, type ProcessHandle, type SetStateInfo } from '../hook';
+import { SKIP_MUTATION, UNSKIP_MUTATION } from '../protocol';
 
 type Action = { type: string; [k: string]: unknown };
 type Reducer = (state: unknown, action: Action) => unknown;
@@ -472,7 +473,10 @@ function enhance(ext: Devtools, r: Resolved): Enhancer {
               set(s);
               atPast = false;
               proc.step(
-                { name: entry.skipped ? '@@SKIP' : '@@UNSKIP', payload: { mid, type: entry.action.type } },
+                {
+                  name: entry.skipped ? SKIP_MUTATION : UNSKIP_MUTATION,
+                  payload: { mid, type: entry.action.type },
+                },
                 sanitizeState(r, s, actions),
               );
             },

@@ -269,3 +269,27 @@ describe('panel models: time travel commands', () => {
     expect(link.sent).toEqual([]);
   });
 });
+
+describe('panel models: skipping a message (toggle)', () => {
+  it('sends toggle only for processes that can skip, and marks the message from the answer step', () => {
+    const { model, link, s } = setup();
+    s.process('p1', 'store', { caps: { jump: true, replay: true, toggle: true } });
+    s.process('p2', 'other');
+    s.step('p1', { n: 0 });
+    const m1 = s.queued('p1', 'inc');
+    s.step('p1', { n: 1 }, { mid: m1, mutation: 'inc' });
+    model.handlers.events(s.take());
+
+    expect(model.toggle('p2', m1)).toBe(false);
+    expect(link.sent.filter((c) => c.type === 'toggle')).toEqual([]);
+    expect(model.toggle('p1', m1)).toBe(true);
+    expect(link.sent.at(-1)).toEqual({ type: 'toggle', pid: 'p1', mid: m1 });
+
+    s.step('p1', { n: 0 }, { mutation: '@@SKIP', payload: { mid: m1, type: 'inc' } });
+    model.handlers.events(s.take());
+    expect(live(model).messages.get(m1)?.skipped).toBe(true);
+    s.step('p1', { n: 1 }, { mutation: '@@UNSKIP', payload: { mid: m1, type: 'inc' } });
+    model.handlers.events(s.take());
+    expect(live(model).messages.get(m1)?.skipped).toBe(false);
+  });
+});

@@ -14,6 +14,8 @@ export interface MessageRow {
   error?: string;
   from?: number;
   replay?: boolean;
+  /** Skipped by a `toggle` (the page recomputed the later states without it). */
+  skipped?: boolean;
   /** Step numbers (of `pid`) this message caused, in order. */
   steps: number[];
   /** seq of the `queued` event: the message's timeline entry. */

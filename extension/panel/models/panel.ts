@@ -224,6 +224,20 @@ export class PanelModel {
     return this.send({ type: 'present', pid });
   }
 
+  /** Skip (or un-skip) recorded message `mid`: the page recomputes the later states without it. */
+  toggle(pid: string, mid: number): boolean {
+    const row = this.live.value.processes.get(pid);
+    if (!row) return false;
+    if (!row.caps.toggle) {
+      this.say(
+        `${row.name}: its messages cannot be skipped (only Redux-style stores with a known reducer)`,
+        'warn',
+      );
+      return false;
+    }
+    return this.send({ type: 'toggle', pid, mid });
+  }
+
   presentAll(): void {
     for (const t of this.travelling.value) this.present(t.pid);
   }

@@ -13,6 +13,7 @@ import type {
   StartedEvent,
   StepEvent,
 } from '../../../runtime-hook/protocol';
+import { SKIP_MUTATION, UNSKIP_MUTATION } from '../../../runtime-hook/protocol';
 import type { SessionInfo } from '../link-types';
 import type { FlagFact } from './flags';
 import { History, type StepRecord } from './history';
@@ -204,6 +205,16 @@ export class SessionStore {
       msg = this.messages.get(ev.mid);
       if (msg && msg.pid === ev.pid) msg.steps.push(ev.step);
       else if (!msg) this.odd('step for an unknown message');
+    }
+    // A toggle's answer names the message it skipped or restored.
+    const m = ev.mutation;
+    if (m && (m.name === SKIP_MUTATION || m.name === UNSKIP_MUTATION)) {
+      const target =
+        typeof m.payload === 'object' && m.payload !== null
+          ? (m.payload as { mid?: unknown }).mid
+          : undefined;
+      const row = typeof target === 'number' ? this.messages.get(target) : undefined;
+      if (row) row.skipped = m.name === SKIP_MUTATION;
     }
     this.timeline.add({
       seq: ev.seq,
