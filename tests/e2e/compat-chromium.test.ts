@@ -3,7 +3,6 @@
  * extension: its MAIN-world script installs the compatible global, each app's store shows
  * up in the panel, and a click on a past step changes the app's DOM.
  */
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type ChromiumHarness, launchChromium } from './harness/chromium';
