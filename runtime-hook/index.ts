@@ -14,6 +14,13 @@ export {
   type FluxStoreConfig,
   fluxStoreAdapter,
 } from './adapters/flux-store';
+export {
+  attachLiveSocket,
+  type LiveSocketLike,
+  type LiveViewAdapterOptions,
+  liveViewAdapter,
+  watchLiveSocket,
+} from './adapters/liveview';
 export { hindsightPinia, piniaAdapter } from './adapters/pinia';
 export { hindsightEnhancer, reduxAdapter } from './adapters/redux';
 export {

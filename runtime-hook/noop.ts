@@ -20,3 +20,6 @@ export const hindsightPinia = () => () => {};
 export const hindsightInspect = () => () => {};
 /** Production: no global is installed (apps fall back to their no-devtools path). */
 export const installReduxDevtools = () => false;
+/** LiveView: nothing is wrapped; the returned detach does nothing. */
+export const attachLiveSocket = (): (() => void) => () => {};
+export const watchLiveSocket = (): (() => void) => () => {};

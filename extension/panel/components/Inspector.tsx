@@ -2,11 +2,13 @@
  * The selected entry in full: the message (timing, payload), the mutations it caused, the
  * diff from the step before, and the state at that step.
  */
+import type { Serialized } from '../../../runtime-hook/protocol';
 import { clock, ms, size } from '../lib/format';
 import { durationOf, waitOf } from '../models/messages';
 import type { PanelModel } from '../models/panel';
 import { DiffView } from './DiffView';
 import { ErrorBoundary } from './ErrorBoundary';
+import { LiveViewPreview } from './LiveViewPreview';
 import { StateTree } from './StateTree';
 
 export function Inspector({ model }: { model: PanelModel }) {
@@ -119,6 +121,17 @@ export function Inspector({ model }: { model: PanelModel }) {
         </ErrorBoundary>
       </Section>
 
+      {process?.caps.preview && state && (
+        <Section title="Preview">
+          <ErrorBoundary name="Preview">
+            <LiveViewPreview
+              past={{ step: state.step, state: state.value }}
+              present={presentOf(store.history.last(entry.pid))}
+            />
+          </ErrorBoundary>
+        </Section>
+      )}
+
       {state && (
         <Section title={`State at step ${state.step}${lastStep ? ` · ${size(lastStep.stats.size)}` : ''}`}>
           <ErrorBoundary name="State">
@@ -129,6 +142,9 @@ export function Inspector({ model }: { model: PanelModel }) {
     </div>
   );
 }
+
+const presentOf = (last: { step: number; state: Serialized | undefined } | undefined) =>
+  last && { step: last.step, state: last.state };
 
 function Section({ title, children }: { title: string; children: preact.ComponentChildren }) {
   return (

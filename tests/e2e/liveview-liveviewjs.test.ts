@@ -1,0 +1,138 @@
+/**
+ * The LiveView adapter against a live LiveView server, not a recording: LiveViewJS 0.8.1
+ * on Express, started by this test on 127.0.0.1, with the real phoenix_live_view 1.0.19
+ * client in Chromium and the built extension. The server also reports its assigns and
+ * handler times through `push_event("hindsight:report", …)`.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type ChromiumHarness, launchChromium } from './harness/chromium';
+import { type LvjsServer, startLiveViewJsServer } from './harness/liveview-lvjs-server';
+import { appBundle } from './harness/liveview-page';
+import { expectHtmlMatches, type PanelSnapshot, snapshot } from './harness/liveview-panel';
+import { pollUntil } from './harness/panel';
+
+let h: ChromiumHarness;
+let server: LvjsServer;
+let app: Page;
+let panel: Page;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  server = await startLiveViewJsServer(await appBundle('1.0'));
+  h = await launchChromium();
+  app = await h.context.newPage();
+  app.on('pageerror', (e) => errors.push(String(e)));
+  await app.goto(`${server.url}/counter`);
+  panel = await h.openPanelTab(await h.tabIdOf(app));
+  await panel.locator('[data-testid=process-row][data-name="LiveView /counter"]').waitFor();
+});
+
+afterAll(async () => {
+  await h?.close();
+  await server?.close();
+});
+
+const lvOf = (s: PanelSnapshot) => s.procs.find((p) => p.name === 'LiveView /counter')!;
+
+test('join, events with round trips and steps; the rebuilt HTML equals the DOM after each', async () => {
+  await expectHtmlMatches(app, panel, 'after the join');
+  for (const [id, count] of [
+    ['#inc', '1'],
+    ['#inc', '2'],
+    ['#dec', '1'],
+    ['#inc', '2'],
+  ]) {
+    await app.click(id);
+    // The page shows the reply first, so the comparison is with the state after it.
+    await expect.poll(() => app.textContent('#count')).toBe(count);
+    await expectHtmlMatches(app, panel, `after ${id}`);
+  }
+  await expect.poll(() => app.textContent('#count')).toBe('2');
+  await pollUntil(
+    async () => (await snapshot(panel)).msgs.filter((m) => m.kind === 'event' && m.doneAt).length >= 4,
+    10_000,
+    'four events answered',
+  );
+  const s = await snapshot(panel);
+  const lv = lvOf(s);
+  expect(lv).toMatchObject({ kind: 'liveview', status: 'running' });
+  expect(lv.caps).toMatchObject({ jump: false, replay: true, preview: true });
+  // The client's pushes (the server's handler reports are events too, by their own name).
+  const events = s.msgs.filter((m) => m.pid === lv.pid && m.kind === 'event' && !m.name.startsWith('handle'));
+  expect(events.map((m) => m.name)).toEqual(['inc', 'inc', 'dec', 'inc']);
+  for (const m of events) {
+    expect(m.error).toBeUndefined();
+    expect(m.doneAt! - m.startedAt!).toBeGreaterThanOrEqual(0);
+    expect(m.steps.length).toBeGreaterThan(0);
+  }
+  expect(s.steps[lv.pid].name).toBe('event:inc');
+  expect(errors).toEqual([]);
+});
+
+test('server-reported assigns and handler times appear in the same process', async () => {
+  await pollUntil(
+    async () => {
+      const s = await snapshot(panel);
+      const st = s.steps[lvOf(s).pid]?.state as { assigns?: { count?: number } } | undefined;
+      return st?.assigns?.count === 2;
+    },
+    10_000,
+    'assigns reported by the server',
+  );
+  const s = await snapshot(panel);
+  const lv = lvOf(s);
+  expect(s.steps[lv.pid].keys?.['assigns.count']).toBe(1);
+  const handlers = s.msgs.filter((m) => m.pid === lv.pid && m.name.startsWith('handleEvent '));
+  expect(handlers.map((m) => m.name)).toEqual([
+    'handleEvent inc',
+    'handleEvent inc',
+    'handleEvent dec',
+    'handleEvent inc',
+  ]);
+  for (const m of handlers) expect(m.doneAt).toBeGreaterThanOrEqual(m.startedAt!);
+});
+
+test('pushed events, the page title and a server-initiated diff (sendInfo)', async () => {
+  await app.click('#shout');
+  await expect.poll(() => app.title()).toBe('Shouted!');
+  await pollUntil(
+    async () => {
+      const s = await snapshot(panel);
+      const st = s.steps[lvOf(s).pid]?.state as { title?: string } | undefined;
+      return st?.title === 'Shouted!';
+    },
+    10_000,
+    'the title in the rebuilt state',
+  );
+  expect((await snapshot(panel)).msgs.some((m) => m.kind === 'info' && m.name === 'js-hello')).toBe(true);
+  await app.click('#later');
+  await expect.poll(() => app.textContent('#note')).toBe('info handled');
+  await pollUntil(
+    async () => (await snapshot(panel)).msgs.some((m) => m.kind === 'info' && m.name === 'diff'),
+    10_000,
+    'the diff pushed after sendInfo',
+  );
+  await expectHtmlMatches(app, panel, 'after sendInfo');
+  expect(errors).toEqual([]);
+});
+
+test('replay re-sends recorded events to the live server', async () => {
+  const s = await snapshot(panel);
+  const lv = lvOf(s);
+  const before = Number(await app.textContent('#count'));
+  // Steps 2..3 were caused by the first two incs.
+  await panel.locator(`[data-testid=process-row][data-pid="${lv.pid}"]`).click();
+  await panel.fill('[data-testid=replay-from]', '2');
+  await panel.fill('[data-testid=replay-to]', '3');
+  await panel.selectOption('[data-testid=replay-speed]', 'instant');
+  await panel.click('[data-testid=replay-start]');
+  await expect
+    .poll(() => panel.getAttribute('[data-testid=replay-progress]', 'data-state'), { timeout: 20_000 })
+    .toBe('done');
+  await expect.poll(() => app.textContent('#count')).toBe(String(before + 2));
+  await expectHtmlMatches(app, panel, 'after the replay');
+  // The replayed pushes, and the handler reports their replies carried.
+  const replayed = (await snapshot(panel)).msgs.filter((m) => m.replay);
+  expect(replayed.map((m) => m.name)).toEqual(['inc', 'handleEvent inc', 'inc', 'handleEvent inc']);
+});
