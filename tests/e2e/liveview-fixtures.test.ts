@@ -154,6 +154,14 @@ describe('replay and robustness (client 1.0)', () => {
       const replayed = (await snapshot(o.panel)).msgs.filter((m) => m.replay);
       expect(replayed.map((m) => m.name)).toEqual(['inc', 'inc', 'inc']);
       for (const m of replayed) expect(m.doneAt).toBeGreaterThanOrEqual(m.startedAt!);
+      // The recording's server answers with the recorded diffs: each reply is the same.
+      await expect
+        .poll(() =>
+          o.panel.$$eval('[data-testid=replay-pair]', (els) =>
+            els.map((e) => e.getAttribute('data-verdict')),
+          ),
+        )
+        .toEqual(['same', 'same', 'same']);
       await expectHtmlMatches(o.app, o.panel, 'after the replay');
     } finally {
       await o.close();

@@ -135,4 +135,15 @@ test('replay re-sends recorded events to the live server', async () => {
   // The replayed pushes, and the handler reports their replies carried.
   const replayed = (await snapshot(panel)).msgs.filter((m) => m.replay);
   expect(replayed.map((m) => m.name)).toEqual(['inc', 'handleEvent inc', 'inc', 'handleEvent inc']);
+  // A live server counts on from the present: both replies differ from the recorded ones,
+  // and the report says where (the rendered count and the reported assign).
+  await expect
+    .poll(() =>
+      panel.$$eval('[data-testid=replay-pair]', (els) => els.map((e) => e.getAttribute('data-verdict'))),
+    )
+    .toEqual(['differs', 'differs']);
+  const report = (await panel.textContent('[data-testid=replay-report]')) ?? '';
+  expect(report).toMatch(/2 differ/);
+  expect(report).toMatch(/\$\.rendered/);
+  expect(report).toMatch(/\$\.assigns\.count/);
 });

@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import type { PanelModel } from '../models/panel';
 import type { ProcessRow } from '../models/processes';
 import { SPEEDS } from '../models/replay';
+import { ReplayReport } from './ReplayReport';
 
 export function TimeTravelBar({ model }: { model: PanelModel }) {
   const travelling = model.travelling.value;
@@ -33,6 +34,7 @@ export function TimeTravelBar({ model }: { model: PanelModel }) {
         </div>
       )}
       <ReplayControls model={model} />
+      <ReplayReport model={model} />
     </div>
   );
 }
@@ -111,9 +113,11 @@ function ReplayControls({ model }: { model: PanelModel }) {
         data-testid="replay-start"
         disabled={!target}
         title={
-          target
-            ? 'Reset to the state before the range and re-dispatch its messages'
-            : 'This process cannot replay'
+          !target
+            ? 'This process cannot replay'
+            : model.live.value.processes.get(target)?.caps.jump
+              ? 'Reset to the state before the range and re-dispatch its messages'
+              : 'Re-send the recorded events to the live server, onto its present state (the server owns the state; Hindsight cannot reset it)'
         }
         onClick={() => model.replay(row.pid, a, b, speed)}
       >

@@ -12,6 +12,7 @@ import { TimelineFilter } from './filter';
 import { type FlagGroup, FlagIndex } from './flags';
 import { type Inspection, inspect } from './inspect';
 import { intervalFor, planReplay } from './replay';
+import { compareReplay, newestMid, type ReplayPair, type ReplayRun } from './replay-compare';
 import { SessionStore } from './session';
 import { ThresholdsModel } from './thresholds';
 import type { Entry } from './timeline';
@@ -64,6 +65,9 @@ export class PanelModel {
   readonly flagGroups: ReadonlySignal<FlagGroup[]>;
   /** Live processes the app currently shows in the past (from `travel` events). */
   readonly travelling: ReadonlySignal<TravelState[]>;
+  /** The last replay started from this panel, and how its replies compare with the recording. */
+  readonly replayRun = signal<ReplayRun | null>(null);
+  readonly replayReport: ReadonlySignal<ReplayPair[] | null>;
   readonly handlers: LinkHandlers;
   private link?: PanelLink;
   private flagIndex = new FlagIndex();
@@ -98,6 +102,12 @@ export class PanelModel {
       }
       return out;
     });
+    this.replayReport = computed(() => {
+      const run = this.replayRun.value;
+      const live = this.live.value;
+      live.version.value;
+      return run ? compareReplay(live, run) : null;
+    });
     this.handlers = {
       session: (info) => this.onSession(info),
       events: (events) => batch(() => this.live.value.apply(events)),
@@ -126,6 +136,7 @@ export class PanelModel {
     batch(() => {
       this.live.value = new SessionStore({ ...info });
       this.reloads.value++;
+      this.replayRun.value = null;
       if (!this.imported.value) this.clearSelection();
       this.filter.clearPids();
     });
@@ -271,6 +282,15 @@ export class PanelModel {
       this.say(plan.error, 'warn');
       return false;
     }
+    const live = this.live.value;
+    const run: ReplayRun = {
+      source: this.view.value,
+      sourcePid: pid,
+      mids: plan.mids,
+      pid: target,
+      afterMid: newestMid(live),
+      kinds: new Set(plan.messages.map((m) => m.kind)),
+    };
     const ok = this.send({
       type: 'replay',
       pid: target,
@@ -278,7 +298,12 @@ export class PanelModel {
       messages: plan.messages,
       intervalMs: intervalFor(speed),
     });
-    if (ok) this.say(`replaying ${plan.messages.length} messages from the state at step ${plan.fromStep}`);
+    if (!ok) return false;
+    this.replayRun.value = run;
+    const onto = live.processes.get(target)?.caps.jump
+      ? `from the state at step ${plan.fromStep}`
+      : 'onto the present state (the server owns it; it is not reset)';
+    this.say(`replaying ${plan.messages.length} messages ${onto}`);
     return ok;
   }
 
