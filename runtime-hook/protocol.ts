@@ -27,6 +27,23 @@ export const EXT_SOURCE = 'hindsight-ext';
 export const SKIP_MUTATION = '@@SKIP';
 export const UNSKIP_MUTATION = '@@UNSKIP';
 
+/**
+ * Store operations a process may offer (Redux DevTools' Commit / Reset / Rollback / Lock).
+ * Added to protocol 1 without a version bump, because it is additive and gated both ways:
+ * the panel sends `store-op` only to a process whose `caps.ops` lists the op (an older hook
+ * never lists any), and an older hook's decoder rejects the unknown command (counted, below).
+ */
+export type StoreOp = 'commit' | 'reset' | 'rollback' | 'lock' | 'unlock';
+export const STORE_OPS: readonly StoreOp[] = ['commit', 'reset', 'rollback', 'lock', 'unlock'];
+/** Mutation name of the step a process records after each store op (its answer, as for toggle). */
+export const STORE_OP_MUTATION: Readonly<Record<StoreOp, string>> = {
+  commit: '@@COMMIT',
+  reset: '@@RESET',
+  rollback: '@@ROLLBACK',
+  lock: '@@LOCK',
+  unlock: '@@UNLOCK',
+};
+
 /** Largest batch body the relays accept (characters). Chrome's message limit is 64 MiB. */
 export const MAX_BODY_CHARS = 16 * 1024 * 1024;
 /** Events the hook may have in flight beyond the panel's last ack. */
@@ -57,13 +74,15 @@ export interface Capabilities {
   preview?: boolean;
   /** A recorded message can be skipped and the later states recomputed (Redux-style stores). */
   toggle?: boolean;
+  /** Store operations the process carries out (`store-op`); absent = none. */
+  ops?: StoreOp[];
 }
 
 /** Cheap facts about a snapshot, computed while serializing, used for the panel's flags. */
 export interface StateStats {
-  /** Serialized size of the whole state (characters of JSON). */
+  /** Serialized size of the whole state (characters of JSON), counting long strings whole. */
   size: number;
-  /** Serialized size of each top-level key (only the largest 50 are sent). */
+  /** Serialized size of each top-level key, likewise (only the largest 50 are sent). */
   keys?: Record<string, number>;
   /** The longest array found, by its path. */
   longestList?: { path: string; length: number };
@@ -255,6 +274,13 @@ export type Command =
    * answers with a step whose mutation is SKIP_MUTATION / UNSKIP_MUTATION, payload `{ mid }`.
    */
   | { type: 'toggle'; pid: string; mid: number }
+  /**
+   * A store operation, as Redux DevTools offers them: `commit` makes the present state the
+   * baseline (history before it is dropped), `reset` returns to the initial state, `rollback`
+   * to the last committed one, `lock` / `unlock` ignore / accept the app's own actions. The
+   * process answers with a step whose mutation is STORE_OP_MUTATION[op].
+   */
+  | { type: 'store-op'; pid: string; op: StoreOp }
   | { type: 'pause' }
   | { type: 'resume' };
 
@@ -346,6 +372,18 @@ export function decodeExtEnvelope(data: unknown): ExtEnvelope | null {
   return null;
 }
 
+/**
+ * A command envelope addressed to a page that failed to decode (an unknown command type, a
+ * newer panel's addition, or a malformed one): what the hook counts and reports. Null for
+ * anything that is not a tagged command envelope at all.
+ */
+export function rejectedCommand(data: unknown): { session: string; type: string } | null {
+  if (!isObj(data) || data.source !== EXT_SOURCE || data.v !== PROTOCOL_VERSION) return null;
+  if (data.kind !== 'command' || !isStr(data.session, 64) || decodeCommand(data.cmd)) return null;
+  const type = isObj(data.cmd) && isStr(data.cmd.type, 64) ? data.cmd.type : '?';
+  return { session: data.session, type };
+}
+
 const MESSAGE_KINDS: readonly MessageKind[] = ['action', 'event', 'info', 'params', 'join', 'call', 'custom'];
 
 export function decodeCommand(c: unknown): Command | null {
@@ -375,6 +413,10 @@ export function decodeCommand(c: unknown): Command | null {
       return isStr(c.pid) ? { type: 'replay-stop', pid: c.pid } : null;
     case 'toggle':
       return isStr(c.pid) && isNat(c.mid) ? { type: 'toggle', pid: c.pid, mid: c.mid } : null;
+    case 'store-op':
+      return isStr(c.pid) && STORE_OPS.includes(c.op as StoreOp)
+        ? { type: 'store-op', pid: c.pid, op: c.op as StoreOp }
+        : null;
     case 'pause':
       return { type: 'pause' };
     case 'resume':
@@ -409,6 +451,9 @@ function decodeProcessFields(e: Record<string, unknown>): Omit<ProcessEvent, 'se
   const caps: Capabilities = { jump: e.caps.jump, replay: e.caps.replay };
   if (typeof e.caps.preview === 'boolean') caps.preview = e.caps.preview;
   if (typeof e.caps.toggle === 'boolean') caps.toggle = e.caps.toggle;
+  // Ops this panel does not know are left out, so it never offers them.
+  if (Array.isArray(e.caps.ops))
+    caps.ops = STORE_OPS.filter((op) => (e.caps as { ops: unknown[] }).ops.includes(op));
   const p: Omit<ProcessEvent, 'seq' | 't' | 'type'> = {
     pid: e.pid,
     name: e.name,

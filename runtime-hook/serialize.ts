@@ -73,6 +73,8 @@ type Ctx = {
   o: SerializeOptions;
   red: (k: string) => boolean;
   size: number;
+  /** Characters of long strings left out: the state's real size is size + lost. */
+  lost: number;
   /** Truncation + redaction markers. */
   t: number;
   /** Things that make a subtree unfit for caching: truncation, refs, thrown. */
@@ -172,10 +174,10 @@ export function serialize(
   let c: Ctx | undefined;
   try {
     const o = options(opts);
-    c = { o, red: redactor(o.redact), size: 0, t: 0, bad: 0, anc: [], segs: [], kc: new Map() };
+    c = { o, red: redactor(o.redact), size: 0, lost: 0, t: 0, bad: 0, anc: [], segs: [], kc: new Map() };
     if (cache instanceof WeakMap) c.cache = cache;
     const v = walk(c, value, 0, ['$']);
-    const stats: StateStats = { size: c.size };
+    const stats: StateStats = { size: c.size + c.lost };
     if (c.keys) {
       const keys: Record<string, number> = {};
       for (const [k, n] of c.keys.sort((x, y) => y[1] - x[1]).slice(0, 50)) put(keys, k, n);
@@ -211,8 +213,10 @@ function walk(c: Ctx, v: unknown, depth: number, seg: Seg): Serialized {
   try {
     switch (typeof v) {
       case 'string':
-        if (v.length > c.o.maxStringLength)
+        if (v.length > c.o.maxStringLength) {
+          c.lost += v.length - c.o.maxStringLength;
           return leaf(c, { $hs: 'string', v: v.slice(0, c.o.maxStringLength), length: v.length }, true);
+        }
         // JSON length; only strings that need escapes pay for an exact count.
         c.size += NEEDS_ESC.test(v) ? json(v).length : v.length + 2;
         return v;
@@ -349,7 +353,7 @@ function obj(c: Ctx, v: object, depth: number, seg: Seg): Serialized {
               : typeof k === 'object' || typeof k === 'function'
                 ? `#${i}`
                 : String(k);
-          const s1 = c.size;
+          const s1 = c.size - c.lost;
           const pair = [walk(c, k, d, [`.keys[${i}]`])];
           c.size += 3;
           pair.push(
@@ -357,7 +361,7 @@ function obj(c: Ctx, v: object, depth: number, seg: Seg): Serialized {
               ? leaf(c, { $hs: 'redacted' }, true)
               : walk(c, x, d, [`.get(${label})`]),
           );
-          ks?.push([typeof k === 'string' ? k : label, c.size - s1]);
+          ks?.push([typeof k === 'string' ? k : label, c.size + c.lost - s1]);
           i++;
           return pair;
         }),
@@ -370,10 +374,10 @@ function obj(c: Ctx, v: object, depth: number, seg: Seg): Serialized {
       for (let i = 0; i < cnt; i++) {
         const k = keys[i];
         const ki = keyInfo(c, k);
-        const s1 = c.size;
+        const s1 = c.size - c.lost;
         c.size += ki[1] + (i ? 1 : 0);
         put(out, ki[0], ki[2] ? leaf(c, { $hs: 'redacted' }, true) : prop(c, v, k, d, k));
-        ks?.push([k, c.size - s1 - (i ? 1 : 0)]);
+        ks?.push([k, c.size + c.lost - s1 - (i ? 1 : 0)]);
       }
       if (keys.length > max) {
         c.size += MORE_KEY.length + 3 + (cnt ? 1 : 0);

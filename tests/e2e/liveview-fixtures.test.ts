@@ -204,6 +204,12 @@ describe('replay and robustness (client 1.0)', () => {
         20_000,
         'the 10 MB diff as a step',
       );
+      // Flagged as a large diff (and the tree holding it as a large state).
+      await o.panel
+        .locator('[data-testid=flag][data-rule=diff-size]')
+        .filter({ hasText: /diff 10\.\d MB/ })
+        .waitFor({ timeout: 10_000 });
+      await o.panel.locator('[data-testid=flag][data-rule=state-size]').waitFor({ timeout: 10_000 });
       await driveAll(o);
       expect(await o.app.textContent('#count')).toBe('2');
     } finally {

@@ -54,6 +54,18 @@ describe('flags fire over their thresholds, not at or below them', () => {
     expect(rules(stepFlags(rec({ size: TH.stateSize + 1 }), TH))).toEqual(['state-size']);
   });
 
+  it('large diff (a step that reports the bytes that came in, as a LiveView diff does)', () => {
+    const step = (bytes: unknown) => ({
+      ...rec({ size: 10 }),
+      mutation: { name: 'diff', payload: { bytes } },
+    });
+    expect(rules(stepFlags(step(TH.keySize) as StepRecord, TH))).toEqual([]);
+    expect(rules(stepFlags(step('huge') as StepRecord, TH))).toEqual([]);
+    const f = stepFlags(step(10 * 1024 * 1024) as StepRecord, TH);
+    expect(rules(f)).toEqual(['diff-size']);
+    expect(f[0].text).toBe('diff 10.0 MB > 100 KB');
+  });
+
   it('long list', () => {
     expect(
       rules(stepFlags(rec({ size: 1, longestList: { path: '$.l', length: TH.listLength } }), TH)),

@@ -332,7 +332,12 @@ describe('serialize: limits', () => {
     expect((m.v as string).length).toBe(100_000);
     expect(s.startsWith(m.v as string)).toBe(true);
     expect(stats.truncated).toBe(1);
-    expect(stats.size).toBeLessThan(100_200);
+    // What is sent is cut; the size the flags see is the state's real size.
+    expect(JSON.stringify(value).length).toBeLessThan(100_200);
+    expect(stats.size).toBeGreaterThanOrEqual(10_000_000);
+    expect(stats.size).toBeLessThan(10_000_200);
+    expect(stats.keys?.s).toBeGreaterThanOrEqual(10_000_000);
+    expect(serialize({ m: new Map([['big', s]]) }).stats.keys?.m).toBeGreaterThanOrEqual(10_000_000);
     expect(ser('abcdef', { maxStringLength: 3 })).toEqual({ $hs: 'string', v: 'abc', length: 6 });
   });
 

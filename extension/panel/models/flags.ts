@@ -10,7 +10,15 @@ import type { SessionStore } from './session';
 import type { Thresholds } from './thresholds';
 
 export type FlagKind = 'large-state' | 'slow-handler' | 'backlog';
-export type FlagRule = 'key-size' | 'state-size' | 'list-length' | 'growth' | 'duration' | 'wait' | 'depth';
+export type FlagRule =
+  | 'key-size'
+  | 'state-size'
+  | 'diff-size'
+  | 'list-length'
+  | 'growth'
+  | 'duration'
+  | 'wait'
+  | 'depth';
 
 export interface Flag {
   kind: FlagKind;
@@ -56,6 +64,18 @@ export function stepFlags(rec: StepRecord, th: Thresholds): Flag[] {
       threshold: th.stateSize,
     });
   }
+  // A step that reports the size of what came in (a LiveView diff's frame, in bytes): one
+  // diff is held to the one-key threshold, since it lands in the state in one go.
+  const bytes = diffBytes(rec);
+  if (bytes !== undefined && bytes > th.keySize) {
+    out.push({
+      kind: 'large-state',
+      rule: 'diff-size',
+      text: `diff ${size(bytes)} > ${size(th.keySize)}`,
+      value: bytes,
+      threshold: th.keySize,
+    });
+  }
   if (s.longestList && s.longestList.length > th.listLength) {
     out.push({
       kind: 'large-state',
@@ -75,6 +95,12 @@ export function stepFlags(rec: StepRecord, th: Thresholds): Flag[] {
     });
   }
   return out;
+}
+
+function diffBytes(rec: StepRecord): number | undefined {
+  const p = rec.mutation?.payload;
+  const b = p !== null && typeof p === 'object' && !Array.isArray(p) ? p.bytes : undefined;
+  return typeof b === 'number' && Number.isFinite(b) ? b : undefined;
 }
 
 export function depthFlag(m: MessageRow, th: Thresholds): Flag | undefined {
