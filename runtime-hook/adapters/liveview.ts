@@ -828,8 +828,13 @@ function joinSummary(payload: unknown): unknown {
   return rest;
 }
 
-/** Sockets with an observer. */
-const attached = new WeakSet<object>();
+/**
+ * Marks a socket that has an observer, on the socket itself: the app's bundle and the
+ * extension's page script each carry their own copy of this module, and one socket
+ * observed twice would record every message twice.
+ */
+const ATTACHED = Symbol.for('hindsight.liveview.attached');
+type Marked = { [ATTACHED]?: true };
 
 /**
  * Attach to a LiveSocket: every LiveView on the socket becomes a process. Returns a
@@ -843,12 +848,12 @@ export function attachLiveSocket(
 ): () => void {
   try {
     // One observer per socket: a second attach would record every message twice.
-    const socket = liveSocket.getSocket();
-    if (attached.has(socket)) return () => {};
+    const socket = liveSocket.getSocket() as PhxSocketLike & Marked;
+    if (socket[ATTACHED]) return () => {};
     const observer = new LiveViewObserver(liveSocket, hook, opts);
-    attached.add(socket);
+    Object.defineProperty(socket, ATTACHED, { value: true, configurable: true });
     return () => {
-      attached.delete(socket);
+      delete socket[ATTACHED];
       observer.detach();
     };
   } catch {
@@ -861,7 +866,7 @@ export function attachLiveSocket(
  * do `window.liveSocket = liveSocket`). The property becomes an accessor that stores and
  * returns the app's value unchanged. Returns a function that stops watching and detaches.
  */
-export function watchLiveSocket(hook: Hook = getHindsight(), opts: LiveViewAdapterOptions = {}): () => void {
+export function watchLiveSocket(hook?: Hook, opts: LiveViewAdapterOptions = {}): () => void {
   if (typeof window === 'undefined') return () => {};
   const w = window as unknown as { liveSocket?: unknown };
   let detach: (() => void) | undefined;
@@ -872,7 +877,8 @@ export function watchLiveSocket(hook: Hook = getHindsight(), opts: LiveViewAdapt
     detach = undefined;
     current = v;
     if (isObj(v) && typeof (v as { getSocket?: unknown }).getSocket === 'function')
-      detach = attachLiveSocket(v as unknown as LiveSocketLike, hook, opts);
+      // The hook is made only now: a page without a LiveSocket never gets one from here.
+      detach = attachLiveSocket(v as unknown as LiveSocketLike, hook ?? getHindsight(), opts);
   };
   let stop = () => {};
   const existing = Object.getOwnPropertyDescriptor(window, 'liveSocket');

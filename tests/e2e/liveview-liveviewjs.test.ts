@@ -147,3 +147,33 @@ test('replay re-sends recorded events to the live server', async () => {
   expect(report).toMatch(/\$\.rendered/);
   expect(report).toMatch(/\$\.assigns\.count/);
 });
+
+test('an app with no hook in it: the extension finds window.liveSocket by itself', async () => {
+  const bare = await startLiveViewJsServer(await appBundle('1.0', { hook: false }));
+  const page = await h.context.newPage();
+  try {
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(`${bare.url}/counter`);
+    // The app bundle really has no Hindsight in it.
+    expect(await appBundle('1.0', { hook: false })).not.toMatch(/watchLiveSocket|hindsight:report-hook/);
+    const p = await h.openPanelTab(await h.tabIdOf(page));
+    try {
+      await p.locator('[data-testid=process-row][data-name="LiveView /counter"]').waitFor();
+      await page.click('#inc');
+      await expect.poll(() => page.textContent('#count')).toBe('1');
+      await pollUntil(
+        async () => (await snapshot(p)).msgs.some((m) => m.kind === 'event' && m.name === 'inc' && m.doneAt),
+        10_000,
+        'the inc event with its reply',
+      );
+      await expectHtmlMatches(page, p, 'after #inc, attached by the extension');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  } finally {
+    await page.close();
+    await bare.close();
+  }
+});

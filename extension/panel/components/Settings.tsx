@@ -63,7 +63,7 @@ type LocalArea = {
 const localArea = (): LocalArea | undefined =>
   (globalThis as { chrome?: { storage?: { local?: LocalArea } } }).chrome?.storage?.local;
 
-/** On/off for the Redux DevTools–compatible global the extension installs in pages. */
+/** On/off for what the extension adds to pages: the Redux DevTools–compatible global and the LiveView watch. */
 function CompatSetting() {
   const [on, setOn] = useState(true);
   useEffect(() => {
@@ -86,8 +86,9 @@ function CompatSetting() {
             .catch(() => {});
         }}
       />{' '}
-      Install a Redux DevTools–compatible <code>__REDUX_DEVTOOLS_EXTENSION__</code> in pages (steps aside when
-      Redux DevTools is installed; reload the page to apply)
+      Hook into pages with no code change: a Redux DevTools–compatible{' '}
+      <code>__REDUX_DEVTOOLS_EXTENSION__</code> (steps aside when Redux DevTools is installed) and Phoenix
+      LiveView's <code>window.liveSocket</code> (reload the page to apply)
     </label>
   );
 }

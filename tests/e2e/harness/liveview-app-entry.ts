@@ -1,36 +1,6 @@
 /**
- * The test page's app.js, as a generated Phoenix app has it: a LiveSocket on the real
- * client, connected, then published as window.liveSocket. `plv10` is aliased to the
- * client under test when the page is built (liveview-page.ts). The hook is added the way
- * the README tells apps to: one call, before the app's own code.
+ * app.js with the hook added the way the README tells apps to: one call, before the app's
+ * own code (modules run in import order, so the hook's module runs first).
  */
-import { Socket } from 'phoenix';
-import { LiveSocket } from 'plv10';
-import { watchLiveSocket } from '../../../runtime-hook/index';
-
-watchLiveSocket();
-
-const hooks = {
-  // The `push` scenario: a button that pushEvents `ping` and shows the reply.
-  Pusher: {
-    mounted(this: {
-      el: HTMLElement;
-      pushEvent(e: string, p: unknown, cb: (r: { n: number }) => void): void;
-    }) {
-      this.el.querySelector('#ping-btn')?.addEventListener('click', () =>
-        this.pushEvent('ping', { sent_at: Date.now() }, (r) => {
-          const out = this.el.querySelector('#ping-reply');
-          if (out) out.textContent = `pong #${r.n}`;
-        }),
-      );
-    },
-  },
-};
-
-// A real server (LiveViewJS) checks the CSRF token from the page; the replay server does not.
-const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? 'test';
-const liveSocket = new LiveSocket('/live', Socket, { hooks, params: { _csrf_token: csrf } }) as {
-  connect(): void;
-};
-liveSocket.connect();
-(window as unknown as { liveSocket: unknown }).liveSocket = liveSocket;
+import './liveview-hook-first';
+import './liveview-app';

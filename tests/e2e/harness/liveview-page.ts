@@ -10,21 +10,27 @@ import type { Frame } from './liveview-transcript';
 
 export type ClientVersion = '0.20' | '1.0' | '1.2';
 const PACKAGE: Record<ClientVersion, string> = { '0.20': 'plv020', '1.0': 'plv10', '1.2': 'plv12' };
-const ENTRY = fileURLToPath(new URL('./liveview-app-entry.ts', import.meta.url));
+/** app.js with the hook's one line, or the app alone (the extension must find it by itself). */
+const ENTRY = {
+  hook: fileURLToPath(new URL('./liveview-app-entry.ts', import.meta.url)),
+  bare: fileURLToPath(new URL('./liveview-app.ts', import.meta.url)),
+};
 
-const built = new Map<ClientVersion, Promise<string>>();
+const built = new Map<string, Promise<string>>();
 
 /** app.js for `client` (built once per run, in memory). */
-export function appBundle(client: ClientVersion): Promise<string> {
-  let b = built.get(client);
+export function appBundle(client: ClientVersion, opts: { hook?: boolean } = {}): Promise<string> {
+  const entry = opts.hook === false ? ENTRY.bare : ENTRY.hook;
+  const key = `${client} ${entry}`;
+  let b = built.get(key);
   if (!b) {
-    b = buildBundle(client);
-    built.set(client, b);
+    b = buildBundle(client, entry);
+    built.set(key, b);
   }
   return b;
 }
 
-async function buildBundle(client: ClientVersion): Promise<string> {
+async function buildBundle(client: ClientVersion, entry: string): Promise<string> {
   const out = await build({
     configFile: false,
     logLevel: 'silent',
@@ -34,7 +40,7 @@ async function buildBundle(client: ClientVersion): Promise<string> {
       write: false,
       minify: false,
       sourcemap: false,
-      lib: { entry: ENTRY, formats: ['iife'], name: 'LiveViewTestApp', fileName: () => 'app.js' },
+      lib: { entry, formats: ['iife'], name: 'LiveViewTestApp', fileName: () => 'app.js' },
     },
   });
   const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; code?: string }[] }[];
