@@ -70,6 +70,28 @@ test('join, events with round trips and steps; the rebuilt HTML equals the DOM a
   expect(errors).toEqual([]);
 });
 
+test('preview: a past step rendered in a sandboxed frame beside the present, saying what the server owns', async () => {
+  const lv = lvOf(await snapshot(panel));
+  await panel
+    .locator(`[data-testid=timeline-row][data-kind=step][data-pid="${lv.pid}"][data-step="1"]`)
+    .click();
+  const past = panel.frameLocator('[data-testid=lv-preview-past]');
+  const present = panel.frameLocator('[data-testid=lv-preview-present]');
+  // Step 1 is the join (count 0); the present is after the four events (count 2).
+  await expect.poll(() => past.locator('#count').textContent()).toBe('0');
+  await expect.poll(() => present.locator('#count').textContent()).toBe('2');
+  expect(await app.textContent('#count')).toBe('2');
+  for (const id of ['lv-preview-past', 'lv-preview-present'])
+    expect(await panel.getAttribute(`[data-testid=${id}]`, 'sandbox')).toBe('');
+  // The rebuilt page's buttons are inert copies: nothing in the frame reaches the app.
+  await past.locator('#inc').click();
+  await new Promise((r) => setTimeout(r, 300));
+  expect(await app.textContent('#count')).toBe('2');
+  expect(await panel.textContent('[data-testid=lv-server-owns]')).toContain(
+    "The server owns this LiveView's assigns.",
+  );
+});
+
 test('server-reported assigns and handler times appear in the same process', async () => {
   await pollUntil(
     async () => {

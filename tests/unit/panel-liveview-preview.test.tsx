@@ -58,6 +58,7 @@ describe('previewDoc', () => {
     const doc = previewDoc(first) as string;
     expect(doc.startsWith(`<meta http-equiv="Content-Security-Policy" content="${PREVIEW_CSP}">`)).toBe(true);
     expect(PREVIEW_CSP).toContain("default-src 'none'");
+    expect(PREVIEW_CSP).not.toMatch(/unsafe/);
     expect(doc).toContain('<title>&lt;/title&gt;&lt;script&gt;window.__pwned = 7&lt;/script&gt;</title>');
     expect(doc).toContain('<h1 onclick="window.__pwned = 6">count 0</h1>');
     for (const h of HOSTILE) expect(doc).toContain(`<li>${h}</li>`);
@@ -76,9 +77,13 @@ describe('LiveViewPreview', () => {
     const before = panelElements('script, img, svg, a, link, title, h1, li').length;
     render(<LiveViewPreview past={{ step: 0, state: states[0] }} present={{ step: 2, state: states[2] }} />);
     const box = screen.getByTestId('lv-preview');
-    expect(box.textContent).toContain(
-      'Preview only: the server owns the assigns; this shows the page as rendered at that step. Replay re-sends the recorded user events.',
+    const note = screen.getByTestId('lv-server-owns').textContent ?? '';
+    expect(note).toContain("The server owns this LiveView's assigns.");
+    expect(note).toMatch(/previews the page .* nothing is sent/);
+    expect(note).toMatch(
+      /Replay re-sends the recorded user events to the live server, onto its present state/,
     );
+    expect(box.contains(screen.getByTestId('lv-server-owns'))).toBe(true);
     for (const [id, count] of [
       ['lv-preview-past', 'count 0'],
       ['lv-preview-present', 'count 2'],

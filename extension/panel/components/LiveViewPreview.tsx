@@ -17,10 +17,7 @@ export function LiveViewPreview({ past, present }: LiveViewPreviewProps) {
   const presentDoc = present ? previewDoc(present.state) : undefined;
   return (
     <div class="lv-preview" data-testid="lv-preview">
-      <p class="muted small-note">
-        Preview only: the server owns the assigns; this shows the page as rendered at that step. Replay
-        re-sends the recorded user events.
-      </p>
+      <ServerOwnsNote />
       <div class="lv-preview-panes" style={{ display: 'flex', gap: '8px' }}>
         <Pane label={`step ${past.step}`} doc={pastDoc} testId="lv-preview-past" />
         {present && (
@@ -35,6 +32,25 @@ export function LiveViewPreview({ past, present }: LiveViewPreviewProps) {
           />
         )}
       </div>
+    </div>
+  );
+}
+
+/** What each action does for a LiveView, said once where the user looks at its past. */
+export function ServerOwnsNote() {
+  return (
+    <div class="muted small-note" data-testid="lv-server-owns">
+      <strong>The server owns this LiveView's assigns.</strong> Hindsight sees what the client sent and
+      received, and cannot set the server back:
+      <p>· Clicking a step previews the page as it was rendered then, here only; nothing is sent.</p>
+      <p>
+        · Replay re-sends the recorded user events to the live server, onto its present state, and reports
+        where the new replies differ from the recorded ones.
+      </p>
+      <p>
+        · Assigns, the server mailbox and handler times show only when the server reports them (
+        <code>hindsight:report</code>).
+      </p>
     </div>
   );
 }

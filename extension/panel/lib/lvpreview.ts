@@ -7,13 +7,13 @@
  * The result only ever goes into an `<iframe sandbox="" srcdoc>`: no scripts, a unique
  * origin, no forms, popups or top navigation. The CSP <meta> comes first, before any of the
  * page's markup, so even an inline handler or an external load that the sandbox would let
- * through is refused (images only from data: URLs, inline styles only).
+ * through is refused (images only from data: URLs; no styles, so CSS cannot load or leak anything).
  */
 import { renderHTML, type Streams } from '../../../runtime-hook/liveview/rendered';
 import type { Serialized } from '../../../runtime-hook/protocol';
 import { revive } from '../../../runtime-hook/serialize';
 
-export const PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+export const PREVIEW_CSP = "default-src 'none'; img-src data:";
 export const PREVIEW_HEAD = `<meta http-equiv="Content-Security-Policy" content="${PREVIEW_CSP}"><meta charset="utf-8">`;
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
