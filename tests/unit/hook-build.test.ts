@@ -45,3 +45,38 @@ test('a production build of the example compiles the hook out; a development bui
   // The stores still exist in production: the app's own logic is untouched.
   expect(prod).toContain('markSaved');
 }, 120_000);
+
+/** A one-line app that only does what the README's LiveView section says. */
+async function bundleLiveViewLine(mode: 'production' | 'development'): Promise<string> {
+  const out = await build({
+    mode,
+    logLevel: 'silent',
+    configFile: false,
+    define: { 'process.env.NODE_ENV': JSON.stringify(mode) },
+    resolve: { conditions: [mode, 'module', 'browser', 'default'] },
+    build: {
+      write: false,
+      minify: false,
+      lib: {
+        entry: fileURLToPath(new URL('./fixtures/liveview-one-line.ts', import.meta.url)),
+        formats: ['es'],
+        fileName: () => 'app.js',
+      },
+    },
+  });
+  const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; code?: string }[] }[];
+  return outputs
+    .flatMap((o) => o.output)
+    .filter((o) => o.type === 'chunk')
+    .map((o) => o.code)
+    .join('\n');
+}
+
+test("LiveView's one line: `import 'hindsight-hook/liveview'` watches window.liveSocket; production drops it", async () => {
+  const dev = await bundleLiveViewLine('development');
+  expect(dev).toContain('liveSocket');
+  expect(dev).toContain('hindsight-page');
+  const prod = await bundleLiveViewLine('production');
+  expect(prod).not.toContain('liveSocket');
+  expect(prod).not.toContain('hindsight-page');
+}, 120_000);

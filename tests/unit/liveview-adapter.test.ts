@@ -378,6 +378,45 @@ describe('process tree and lifecycle', () => {
     expect(r.ext.of('queued')).toHaveLength(before);
   });
 
+  test('an upload channel is a child of the LiveView that asked; its binary chunks carry their size', async () => {
+    const r = await start('1.0', 'phoenix-lv-1.0.17/counter.json');
+    type Ch = { topic: string; join(): unknown; push(e: string, p: unknown): unknown };
+    const socket = r.liveSocket.getSocket() as { channels: Ch[]; channel(t: string, p: unknown): Ch };
+    const topic = r.frames[0].frame[2];
+    // What the client does for a file input: ask the view, then join the upload's channel
+    // and push the file in binary chunks.
+    socket.channels
+      .find((c) => c.topic === topic)!
+      .push('allow_upload', { ref: 'phx-up', entries: [{ name: 'a.txt', size: 6, ref: '0' }] });
+    const up = socket.channel('lvu:0', { token: 'T' });
+    up.join();
+    const ws = r.log.sockets[0];
+    await until(() => r.log.sent.some((x) => String(x).includes('"lvu:0"')), 'the upload join');
+    const join = JSON.parse(r.log.sent.find((x) => String(x).includes('"lvu:0"')) as string) as Frame;
+    ws.serverSend([join[0], join[1], 'lvu:0', 'phx_reply', { status: 'ok', response: {} }]);
+    await quiet();
+    up.push('chunk', new Uint8Array([1, 2, 3, 4, 5, 6]).buffer);
+    await until(() => r.log.sent.some((x) => x instanceof ArrayBuffer), 'the binary chunk');
+    // Serializer 2.0.0 binary push: kind, then the lengths of join_ref, ref, topic, event.
+    const bin = new Uint8Array(r.log.sent.find((x) => x instanceof ArrayBuffer) as ArrayBuffer);
+    const text = (from: number, n: number) => new TextDecoder().decode(bin.slice(from, from + n));
+    const ref = text(5 + bin[1], bin[2]);
+    expect(bin.length - (5 + bin[1] + bin[2] + bin[3] + bin[4])).toBe(6);
+    ws.serverSend([join[0], ref, 'lvu:0', 'phx_reply', { status: 'ok', response: {} }]);
+    await quiet();
+
+    const [lv] = lvs(r.ext);
+    const upload = procs(r.ext).find((p) => p.name === 'upload 0');
+    expect(upload).toMatchObject({ parent: lv.pid });
+    const asked = r.ext.of('queued').find((q) => q.pid === lv.pid && q.name === 'allow_upload');
+    expect(asked).toBeDefined();
+    const chunk = r.ext.of('queued').find((q) => q.pid === upload!.pid && q.name === 'chunk')!;
+    expect(chunk.payload).toEqual({ binary: true, bytes: 6 });
+    expect(r.ext.of('done').find((d) => d.mid === chunk.mid)).toBeDefined();
+    const joined = r.ext.of('queued').find((q) => q.pid === upload!.pid && q.name === 'join')!;
+    expect(r.ext.of('done').find((d) => d.mid === joined.mid)).toBeDefined();
+  });
+
   test('heartbeats are hidden by default', async () => {
     const r = await start('1.0', 'phoenix-lv-1.0.17/counter.json');
     (r.liveSocket.getSocket() as { sendHeartbeat(): void }).sendHeartbeat();

@@ -1,0 +1,2 @@
+/** Production builds of `hindsight-hook/liveview`: nothing. */
+export {};
