@@ -98,7 +98,10 @@ function onPanelPort(port: Runtime.Port, tabId: number): void {
   set.add(port);
   port.onMessage.addListener((raw: unknown) => {
     const msg = decodeFromPanel(raw);
-    if (!msg) return;
+    if (!msg) {
+      countDrop(tabId, 'malformed command from the panel');
+      return;
+    }
     const content = contentPorts.get(tabId);
     if (content) safePost(content, { kind: 'command', session: msg.session, cmd: msg.cmd });
   });

@@ -15,8 +15,9 @@ import type {
   ProcessStatus,
   Serialized,
   StateStats,
+  StoreOp,
 } from './protocol';
-import { decodeExtEnvelope, PAGE_SOURCE, PROTOCOL_VERSION } from './protocol';
+import { decodeExtEnvelope, EXT_SOURCE, PAGE_SOURCE, PROTOCOL_VERSION, STORE_OP_MUTATION } from './protocol';
 import {
   createSerializeCache,
   revive,
@@ -54,6 +55,12 @@ export interface ProcessOptions {
    * panel's toggle; Redux-style stores whose reducer is known). Reports its own step.
    */
   toggle?: (mid: number) => void;
+  /**
+   * Store operations (commit, reset, rollback, lock, unlock) the process carries out. `run`
+   * sets the state as the op says; the hook then records the answer step
+   * (STORE_OP_MUTATION[op]) from `getState`. Throwing refuses the op with a notice.
+   */
+  storeOps?: { ops: readonly StoreOp[]; run(op: StoreOp): void };
 }
 
 export interface SetStateInfo {
@@ -144,6 +151,8 @@ export class Hook {
   private outbox?: Outbox;
   private recording = true;
   private skipped = 0;
+  /** Commands for this session that did not decode (e.g. from a newer panel). */
+  private rejected = 0;
   /** pid of a process whose state Hindsight is setting: its reports are not new steps. */
   private applying?: string;
   /** pid of a process being replayed: its new messages are marked as replays. */
@@ -167,6 +176,11 @@ export class Hook {
   /** Sequence number of the newest recorded event (0 before a connection). For diagnostics. */
   get lastSeq(): number {
     return this.outbox?.lastSeq ?? 0;
+  }
+
+  /** How many commands for this page were rejected as unknown or malformed. For diagnostics. */
+  get rejectedCommands(): number {
+    return this.rejected;
   }
 
   /** True once the extension is connected. Adapters check it to stay on their fast path. */
@@ -233,7 +247,16 @@ export class Hook {
 
   private onData(data: unknown): void {
     const env = decodeExtEnvelope(data);
-    if (!env) return;
+    if (!env) {
+      // Our own envelope for this page that did not decode (a newer panel's command, or a
+      // broken one): never acted on, but not silently.
+      const d = data as { source?: unknown; kind?: unknown; session?: unknown } | null;
+      if (d?.source === EXT_SOURCE && d.kind === 'command' && d.session === this.session) {
+        this.rejected++;
+        this.fail(`command not understood (${this.rejected} rejected)`);
+      }
+      return;
+    }
     if (env.kind === 'connect') {
       if (!this.outbox) this.connect();
       this.hello();
@@ -260,6 +283,7 @@ export class Hook {
   private describe(p: Proc): Omit<ProcessEvent, 'seq' | 't' | 'type'> {
     const caps: Capabilities = { jump: !!p.opts.setState, replay: !!p.opts.replay };
     if (p.opts.toggle) caps.toggle = true;
+    if (p.opts.storeOps?.ops.length) caps.ops = [...p.opts.storeOps.ops];
     if (p.opts.preview) caps.preview = true;
     const d: Omit<ProcessEvent, 'seq' | 't' | 'type'> = {
       pid: p.pid,
@@ -431,12 +455,40 @@ export class Hook {
         }
         return;
       }
+      case 'store-op':
+        this.storeOp(cmd.pid, cmd.op);
+        return;
       case 'replay-stop': {
         const run = this.procs.get(cmd.pid)?.replayRun;
         if (run) run.stopped = true;
         return;
       }
     }
+  }
+
+  private storeOp(pid: string, op: StoreOp): void {
+    const p = this.procs.get(pid);
+    const ops = p?.opts.storeOps;
+    if (!p || !ops?.ops.includes(op)) {
+      this.fail(`process ${pid} cannot ${op}`);
+      return;
+    }
+    try {
+      ops.run(op);
+    } catch (e) {
+      this.fail(`${op} failed: ${errText(e)}`);
+      return;
+    }
+    const mutation = { name: STORE_OP_MUTATION[op] };
+    if (op !== 'lock' && op !== 'unlock') {
+      this.step(p, mutation);
+      return;
+    }
+    // Locking changes no state. Record it on the live state, and if the app shows a past
+    // step, leave it there: the answer step must not make that past state the present.
+    if (!this.active) return;
+    this.snapshot(p, p.past ? p.past.live : this.read(p), false, mutation);
+    if (p.past) p.past.stepsAtJump = p.steps;
   }
 
   private resume(): void {

@@ -36,13 +36,9 @@ export const UNSKIP_MUTATION = '@@UNSKIP';
 export type StoreOp = 'commit' | 'reset' | 'rollback' | 'lock' | 'unlock';
 export const STORE_OPS: readonly StoreOp[] = ['commit', 'reset', 'rollback', 'lock', 'unlock'];
 /** Mutation name of the step a process records after each store op (its answer, as for toggle). */
-export const STORE_OP_MUTATION: Readonly<Record<StoreOp, string>> = {
-  commit: '@@COMMIT',
-  reset: '@@RESET',
-  rollback: '@@ROLLBACK',
-  lock: '@@LOCK',
-  unlock: '@@UNLOCK',
-};
+export const STORE_OP_MUTATION = Object.fromEntries(
+  STORE_OPS.map((op) => [op, `@@${op.toUpperCase()}`]),
+) as Readonly<Record<StoreOp, string>>;
 
 /** Largest batch body the relays accept (characters). Chrome's message limit is 64 MiB. */
 export const MAX_BODY_CHARS = 16 * 1024 * 1024;
@@ -370,18 +366,6 @@ export function decodeExtEnvelope(data: unknown): ExtEnvelope | null {
     if (cmd) return { source: EXT_SOURCE, v: PROTOCOL_VERSION, kind: 'command', session: data.session, cmd };
   }
   return null;
-}
-
-/**
- * A command envelope addressed to a page that failed to decode (an unknown command type, a
- * newer panel's addition, or a malformed one): what the hook counts and reports. Null for
- * anything that is not a tagged command envelope at all.
- */
-export function rejectedCommand(data: unknown): { session: string; type: string } | null {
-  if (!isObj(data) || data.source !== EXT_SOURCE || data.v !== PROTOCOL_VERSION) return null;
-  if (data.kind !== 'command' || !isStr(data.session, 64) || decodeCommand(data.cmd)) return null;
-  const type = isObj(data.cmd) && isStr(data.cmd.type, 64) ? data.cmd.type : '?';
-  return { session: data.session, type };
 }
 
 const MESSAGE_KINDS: readonly MessageKind[] = ['action', 'event', 'info', 'params', 'join', 'call', 'custom'];

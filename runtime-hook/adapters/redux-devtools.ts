@@ -10,15 +10,19 @@
  *   skipped with the later states recomputed from the reducer (toggle).
  * - `connect(options)` returns `{ init, send, subscribe, unsubscribe, error }`: each instance is
  *   a process; time travel reaches the app as the messages Redux DevTools documents
- *   (`DISPATCH` / `JUMP_TO_STATE` with the state as a JSON string, `IMPORT_STATE`,
- *   `PAUSE_RECORDING`, `START`, `ACTION`).
+ *   (`DISPATCH` / `JUMP_TO_STATE` with the state as a JSON string, `TOGGLE_ACTION`,
+ *   `COMMIT`, `RESET`, `ROLLBACK`, `LOCK_CHANGES`, `IMPORT_STATE`, `PAUSE_RECORDING`,
+ *   `START`, `ACTION`). Jumps send JUMP_TO_STATE only, never also JUMP_TO_ACTION: one jump
+ *   must be one message (an app handling both would move twice), and its JSON state is what
+ *   apps that keep no history of their own (Zustand, most hand-written clients) apply.
+ * - Both forms offer the store ops (commit / reset / rollback / lock) of Redux DevTools.
  *
  * Nothing here ever evaluates page strings; `serialize` options only pass a `replacer` to
  * `JSON.stringify`.
  */
 import type { Adapter } from '../adapter';
 import { getHindsight, type Hook, type ProcessHandle, type SetStateInfo } from '../hook';
-import { SKIP_MUTATION, UNSKIP_MUTATION } from '../protocol';
+import { SKIP_MUTATION, type StoreOp, UNSKIP_MUTATION } from '../protocol';
 
 type Action = { type: string; [k: string]: unknown };
 type Reducer = (state: unknown, action: Action) => unknown;
@@ -85,8 +89,8 @@ export type DispatchPayload =
   | { type: 'JUMP_TO_ACTION'; actionId: number }
   | { type: 'TOGGLE_ACTION'; id: number }
   | { type: 'IMPORT_STATE'; nextLiftedState: LiftedState; preloadedState?: unknown }
-  | { type: 'COMMIT' }
-  | { type: 'RESET' }
+  | { type: 'COMMIT'; timestamp: number }
+  | { type: 'RESET'; timestamp: number }
   | { type: 'ROLLBACK'; timestamp: number }
   | { type: 'PAUSE_RECORDING'; status: boolean }
   | { type: 'LOCK_CHANGES'; status: boolean };
@@ -127,6 +131,7 @@ export type ReduxDevtoolsCompose = (...funcs: unknown[]) => unknown;
 
 export const SOURCE = '@devtools-extension';
 const SET_STATE = '@@hindsight/SET_STATE';
+const LOCKED = 'not applied: changes are locked from the Hindsight panel';
 /** The enhancer keeps at least this many actions page-side to recompute states on skip. */
 export const MIN_SKIP_LOG = 1000;
 
@@ -269,6 +274,13 @@ function toJson(r: Resolved, value: unknown): string {
 
 const asAction = (a: Action | string): Action => (typeof a === 'string' ? { type: a } : a);
 
+/** The store ops a process offers: commit / reset / rollback always, lock unless turned off. */
+const opsFor = (f: DevtoolsFeatures): StoreOp[] =>
+  f.lock === false ? ['commit', 'reset', 'rollback'] : ['commit', 'reset', 'rollback', 'lock', 'unlock'];
+
+/** How many action ids (per connect instance) are kept to translate a skip into TOGGLE_ACTION. */
+const idLimit = (r: Resolved) => Math.max(r.opts.maxAge ?? 50, MIN_SKIP_LOG);
+
 const isLifted = (x: unknown): x is LiftedState =>
   typeof x === 'object' && x !== null && Array.isArray((x as LiftedState).computedStates);
 
@@ -279,7 +291,15 @@ class Connection implements DevtoolsConnection {
   private listeners = new Set<(m: DevtoolsMessage) => void>();
   private proc?: ProcessHandle;
   private state: unknown;
+  /** Ids of sent actions as Redux DevTools numbers them: 1, 2, … since the last init. */
   private actions = 0;
+  /** mid of each recorded action → its id (oldest dropped past idLimit). */
+  private ids = new Map<number, number>();
+  private skippedIds = new Set<number>();
+  /** The state ROLLBACK returns to: the last init's or commit's (as Redux DevTools' lifted state). */
+  private committed?: { state: unknown };
+  /** Set while a panel op is delivered: the app's answering init() is that op's step, not a new one. */
+  private quiet = false;
   private started = false;
   private pausedSent = false;
 
@@ -308,8 +328,66 @@ class Connection implements DevtoolsConnection {
       replay: canReplay
         ? (m) => this.deliver(devtoolsMessages.action(this.id, stripStack(this.r, m.payload)))
         : undefined,
+      toggle: features.skip === false ? undefined : (mid) => this.toggle(mid),
+      storeOps: { ops: opsFor(features), run: (op) => this.storeOp(op) },
     });
     return this.proc;
+  }
+
+  /**
+   * Skip as Redux DevTools does for connect() apps: DISPATCH TOGGLE_ACTION with the action's
+   * id. Apps that keep a lifted history (NgRx) recompute; others (Zustand) ignore it. The
+   * `state` is a lifted state as Redux DevTools sends there, carrying the present state and
+   * the skipped ids (we keep no per-action states page-side). The answer step marks the skip.
+   */
+  private toggle(mid: number): void {
+    const id = this.ids.get(mid);
+    if (id === undefined)
+      throw new Error(
+        "that action has no id in the app's history (before its last init or import, or too old)",
+      );
+    const skip = !this.skippedIds.has(id);
+    if (skip) this.skippedIds.add(id);
+    else this.skippedIds.delete(id);
+    const lifted = {
+      ...liftedStateOf(this.state),
+      committedState: this.committed?.state,
+      nextActionId: this.actions + 1,
+      skippedActionIds: [...this.skippedIds],
+    };
+    this.quietly(devtoolsMessages.dispatch(this.id, { type: 'TOGGLE_ACTION', id }, toJson(this.r, lifted)));
+    this.proc?.step(
+      { name: skip ? SKIP_MUTATION : UNSKIP_MUTATION, payload: { mid, id } },
+      sanitizeState(this.r, this.state, this.actions),
+    );
+  }
+
+  /** A store op as the DISPATCH Redux DevTools sends; the hook records the answer step. */
+  private storeOp(op: StoreOp): void {
+    const timestamp = Date.now();
+    if (op === 'lock' || op === 'unlock') {
+      this.quietly(devtoolsMessages.dispatch(this.id, { type: 'LOCK_CHANGES', status: op === 'lock' }));
+    } else if (op === 'rollback') {
+      // Redux DevTools sends the committed state (its computedStates[0]) as JSON.
+      if (!this.committed) throw new Error('nothing to roll back to: the app never called init()');
+      const json = toJson(this.r, this.committed.state);
+      this.quietly(devtoolsMessages.dispatch(this.id, { type: 'ROLLBACK', timestamp }, json));
+    } else {
+      const type = op === 'commit' ? 'COMMIT' : 'RESET';
+      this.quietly(devtoolsMessages.dispatch(this.id, { type, timestamp }));
+      // As the monitor's own history: a commit makes the present the baseline even when the
+      // app does not answer with init().
+      if (op === 'commit') this.committed = { state: this.state };
+    }
+  }
+
+  private quietly(m: DevtoolsMessage): void {
+    this.quiet = true;
+    try {
+      this.deliver(m);
+    } finally {
+      this.quiet = false;
+    }
   }
 
   /** A jump, a return to the present, or a replay's start state, as Redux DevTools sends them. */
@@ -357,8 +435,13 @@ class Connection implements DevtoolsConnection {
 
   init(state: unknown, _liftedData?: unknown): void {
     this.state = isLifted(state) ? lastComputed(state) : state;
+    // A new history, as in Redux DevTools: ids restart and this state is the committed one.
+    this.actions = 0;
+    this.ids.clear();
+    this.skippedIds.clear();
+    this.committed = { state: this.state };
     if (!this.proc) this.process();
-    else this.proc.step({ name: '@@INIT' }, sanitizeState(this.r, this.state, this.actions));
+    else if (!this.quiet) this.proc.step({ name: '@@INIT' }, sanitizeState(this.r, this.state, this.actions));
   }
 
   send(action: Action | string | null, state: unknown): void {
@@ -366,17 +449,32 @@ class Connection implements DevtoolsConnection {
       // send(null, liftedState): the app's whole history changed (an import, NgRx's lifted updates).
       if (isLifted(state)) {
         this.state = lastComputed(state);
-        this.process().step({ name: '@@LIFTED_STATE' }, sanitizeState(this.r, this.state, this.actions));
+        // Ids continue from the app's lifted history (NgRx answers every skip with one, and
+        // keeps its ids); ids at or past its next one were rewritten (an import) and are dropped.
+        const next = state.nextActionId;
+        if (typeof next === 'number') {
+          this.actions = Math.max(0, next - 1);
+          for (const [mid, id] of this.ids) if (id >= next) this.ids.delete(mid);
+        }
+        this.skippedIds = new Set(Array.isArray(state.skippedActionIds) ? state.skippedActionIds : []);
+        const proc = this.process();
+        if (!this.quiet)
+          proc.step({ name: '@@LIFTED_STATE' }, sanitizeState(this.r, this.state, this.actions));
       }
       return;
     }
     const a = asAction(action);
     const proc = this.process();
     this.state = state;
-    if (!this.hook.active || filtered(this.r, a, state)) return;
+    if (filtered(this.r, a, state)) return;
+    // Counted even while nothing records: the ids must match the app's own (NgRx numbers
+    // every action it sends), so TOGGLE_ACTION names the right one later.
     const id = ++this.actions;
+    if (!this.hook.active) return;
     const stack = traceOf(this.r, a);
     const msg = proc.queue(String(a.type), payloadOf(sanitizeAction(this.r, a, id), stack), 'action');
+    this.ids.set(msg.mid, id);
+    if (this.ids.size > idLimit(this.r)) this.ids.delete(this.ids.keys().next().value as number);
     msg.start();
     proc.step({ name: String(a.type) }, sanitizeState(this.r, state, id), msg);
     msg.done();
@@ -437,12 +535,31 @@ function enhance(ext: Devtools, r: Resolved): Enhancer {
     let log: LogEntry[] = [];
     let atPast = false;
     let actions = 0;
-    const reset = () => {
+    const restartLog = () => {
       base = store.getState();
       log = [];
     };
-    reset();
+    restartLog();
     const set = (state: unknown) => store.dispatch({ type: SET_STATE, state });
+    // Store ops, as Redux DevTools' lifted store: RESET returns to the state the store was
+    // created with, ROLLBACK to the last committed one; both, and COMMIT, start a new history
+    // (actions before it can no longer be skipped). While locked, the app's actions are dropped.
+    const initial = store.getState();
+    let committed = initial;
+    let locked = false;
+    const runOp = (op: StoreOp) => {
+      if (op === 'lock' || op === 'unlock') {
+        locked = op === 'lock';
+        return;
+      }
+      if (op === 'commit') committed = store.getState();
+      else {
+        if (op === 'reset') committed = initial;
+        set(committed);
+      }
+      atPast = false;
+      restartLog();
+    };
     const proc = hook.process({
       name: r.opts.name ?? 'redux store',
       kind: 'store',
@@ -454,7 +571,7 @@ function enhance(ext: Devtools, r: Resolved): Enhancer {
           : (state, info) => {
               set(state);
               atPast = info.reason === 'jump';
-              if (info.reason === 'replay') reset();
+              if (info.reason === 'replay') restartLog();
             },
       replay: features.dispatch === false ? undefined : (m) => dispatch(stripStack(r, m.payload) as Action),
       toggle:
@@ -480,6 +597,7 @@ function enhance(ext: Devtools, r: Resolved): Enhancer {
                 sanitizeState(r, s, actions),
               );
             },
+      storeOps: { ops: opsFor(features), run: runOp },
     });
     const remember = (mid: number, action: Action) => {
       log.push({ mid, action, skipped: false });
@@ -491,15 +609,24 @@ function enhance(ext: Devtools, r: Resolved): Enhancer {
     const dispatch = (action: Action): unknown => {
       if (!action || typeof action !== 'object' || typeof action.type !== 'string')
         return store.dispatch(action);
+      if (locked) {
+        // Dropped, as under Redux DevTools' lock; recorded as failed so the drop is visible.
+        if (hook.active) {
+          const msg = proc.queue(action.type, sanitizeAction(r, action, actions), 'action');
+          msg.start();
+          msg.done(LOCKED);
+        }
+        return action;
+      }
       if (!hook.active) {
         const res = store.dispatch(action);
-        reset();
+        restartLog();
         return res;
       }
       if (atPast) {
         // A new action on top of a past state: the app's history continues from here.
         atPast = false;
-        reset();
+        restartLog();
       }
       const before = store.getState();
       if (filtered(r, action, before)) {

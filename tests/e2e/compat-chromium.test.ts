@@ -1,7 +1,8 @@
 /**
  * Apps written for Redux DevTools, with no Hindsight import, in Chromium with the built
  * extension: its MAIN-world script installs the compatible global, each app's store shows
- * up in the panel, and a click on a past step changes the app's DOM.
+ * up in the panel, and a click on a past step changes the app's DOM; Skip and the store ops
+ * (commit / rollback / reset) from the panel change it too.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -59,6 +60,67 @@ describe.each([
     // The app goes on from its present.
     await app.click('#inc');
     await expect.poll(() => shown(app)).toBe('4');
+    await app.close();
+    await panel.close();
+  });
+});
+
+test('Redux Toolkit: Skip on an earlier action recomputes the app without it; Un-skip brings it back', async () => {
+  const { app, panel } = await counterApp('/rtk.html');
+  await app.click('#inc');
+  await app.click('#add');
+  await app.click('#inc');
+  await expect.poll(() => shown(app)).toBe('12');
+  const pid = await processPid(panel, 'rtk counter');
+  const addRow = panel.locator(
+    `[data-testid=timeline-row][data-kind=message][data-pid="${pid}"][data-name="counter/add"]`,
+  );
+  // Selecting the message also moves the app to the state after it.
+  await addRow.click();
+  await expect.poll(() => shown(app)).toBe('11');
+  const skip = panel.locator('[data-testid=skip-toggle]');
+  await expect.poll(() => skip.textContent()).toBe('Skip');
+  await skip.click();
+  // The page recomputes every later state without the +10: the present, not a past step.
+  await expect.poll(() => shown(app)).toBe('2');
+  await expect.poll(() => addRow.getAttribute('class')).toContain('skipped');
+  await expect.poll(() => skip.textContent()).toBe('Un-skip');
+  await expect.poll(() => panel.locator('[data-testid=past-bar]').count()).toBe(0);
+  // The app goes on from the recomputed state; un-skip puts the +10 back under everything.
+  await app.click('#inc');
+  await expect.poll(() => shown(app)).toBe('3');
+  await skip.click();
+  await expect.poll(() => shown(app)).toBe('13');
+  await expect.poll(() => addRow.getAttribute('class')).not.toContain('skipped');
+  await app.close();
+  await panel.close();
+});
+
+describe.each([
+  ['Redux Toolkit (enhancer)', '/rtk.html'],
+  ['Zustand (connect)', '/zustand.html'],
+])('%s: store ops from the panel menu', (_lib, path) => {
+  test('commit, more changes, rollback → the committed state; reset → the initial state', async () => {
+    const { app, panel } = await counterApp(path);
+    const op = async (name: string) => {
+      await panel.locator('[data-testid=store-ops] summary').click();
+      await panel.locator(`[data-testid=store-op-${name}]`).click();
+    };
+    await app.click('#inc');
+    await expect.poll(() => shown(app)).toBe('1');
+    await panel.locator('[data-testid=store-ops]').waitFor();
+    await op('commit');
+    // The commit's answer step is on record before the app moves on.
+    await panel.locator('[data-testid=timeline-row][data-kind=step][data-name="@@COMMIT"]').waitFor();
+    await app.click('#inc');
+    await app.click('#inc');
+    await expect.poll(() => shown(app)).toBe('3');
+    await op('rollback');
+    await expect.poll(() => shown(app)).toBe('1');
+    await op('reset');
+    await expect.poll(() => shown(app)).toBe('0');
+    await app.click('#inc');
+    await expect.poll(() => shown(app)).toBe('1');
     await app.close();
     await panel.close();
   });

@@ -128,6 +128,78 @@ describe('Redux Toolkit configureStore with the global present', () => {
     expect(ext.of('notice').at(-1)).toMatchObject({ level: 'error' });
   });
 
+  test('store ops on the enhancer: commit, rollback, reset, lock; each answered by its step', async () => {
+    const ext = freshExt();
+    ext.open();
+    const store = rtkStore();
+    store.dispatch(add(1));
+    await settle();
+    const pid = ext.of('process')[0].pid;
+    const op = (o: 'commit' | 'reset' | 'rollback' | 'lock' | 'unlock') =>
+      ext.send({ type: 'store-op', pid, op: o });
+    op('commit');
+    store.dispatch(add(10));
+    store.dispatch(note('x'));
+    op('rollback');
+    expect(store.getState()).toEqual({ n: 1, log: [] });
+    store.dispatch(add(2));
+    op('reset');
+    expect(store.getState()).toEqual({ n: 0, log: [] });
+    // Reset also makes the initial state the committed one.
+    store.dispatch(add(4));
+    op('rollback');
+    expect(store.getState().n).toBe(0);
+    op('lock');
+    store.dispatch(inc());
+    expect(store.getState().n).toBe(0);
+    op('unlock');
+    store.dispatch(inc());
+    expect(store.getState().n).toBe(1);
+    await settle();
+    expect(ext.of('step').map((s) => s.mutation?.name)).toEqual([
+      undefined,
+      'counter/add',
+      '@@COMMIT',
+      'counter/add',
+      'counter/note',
+      '@@ROLLBACK',
+      'counter/add',
+      '@@RESET',
+      'counter/add',
+      '@@ROLLBACK',
+      '@@LOCK',
+      '@@UNLOCK',
+      'counter/inc',
+    ]);
+    expect(revive(ext.latest(pid)!)).toEqual(store.getState());
+    // The action dropped under the lock is on record, as failed.
+    const locked = ext.of('queued').filter((q) => q.name === 'counter/inc')[0];
+    expect(ext.of('done').find((d) => d.mid === locked.mid)?.error).toMatch(/locked/);
+    // Actions before a commit / rollback / reset are no longer in the history a skip recomputes.
+    ext.send({ type: 'toggle', pid, mid: ext.of('queued')[0].mid });
+    await settle();
+    expect(ext.of('notice').at(-1)).toMatchObject({
+      level: 'error',
+      text: expect.stringMatching(/^skip failed/),
+    });
+    expect(store.getState().n).toBe(1);
+  });
+
+  test('skip after a commit recomputes from the committed state', async () => {
+    const ext = freshExt();
+    ext.open();
+    const store = rtkStore();
+    store.dispatch(add(1));
+    await settle();
+    const pid = ext.of('process')[0].pid;
+    ext.send({ type: 'store-op', pid, op: 'commit' });
+    store.dispatch(add(10));
+    store.dispatch(add(100));
+    await settle();
+    ext.send({ type: 'toggle', pid, mid: ext.of('queued')[1].mid });
+    expect(store.getState().n).toBe(101);
+  });
+
   test('devTools: false leaves the store alone', async () => {
     const ext = freshExt();
     ext.open();
@@ -218,15 +290,20 @@ describe('options', () => {
     expect(store.getState().note).toBe('pw');
   });
 
-  test('features: jump/skip/dispatch off → caps off', async () => {
+  test('features: jump/skip/dispatch/lock off → caps off', async () => {
     const ext = freshExt();
     ext.open();
-    make({ features: { jump: false, skip: false, dispatch: false } });
+    make({ features: { jump: false, skip: false, dispatch: false, lock: false } });
     make({ features: { jump: true } });
     await settle();
     const [off, on] = ext.of('process');
-    expect(off.caps).toEqual({ jump: false, replay: false });
-    expect(on.caps).toEqual({ jump: true, replay: true, toggle: true });
+    expect(off.caps).toEqual({ jump: false, replay: false, ops: ['commit', 'reset', 'rollback'] });
+    expect(on.caps).toEqual({
+      jump: true,
+      replay: true,
+      toggle: true,
+      ops: ['commit', 'reset', 'rollback', 'lock', 'unlock'],
+    });
   });
 
   test('trace: true puts the dispatch stack in the payload; a trace function is used as is', async () => {

@@ -127,7 +127,7 @@ describe("Zustand's devtools middleware on the global", () => {
     (store as unknown as { dispatch(a: unknown): void }).dispatch({ type: 'add', by: 5 });
     await settle();
     const [proc] = ext.of('process');
-    expect(proc.caps).toEqual({ jump: true, replay: true });
+    expect(proc.caps).toMatchObject({ jump: true, replay: true });
     expect(store.getState().n).toBe(7);
     const msgs = ext.of('queued').map((q) => ({ name: q.name, kind: q.kind, payload: q.payload }));
     ext.send({
@@ -220,13 +220,13 @@ describe('connect() API and the message shapes Redux DevTools documents', () => 
     ],
     [
       'COMMIT',
-      devtoolsMessages.dispatch('1', { type: 'COMMIT' }),
-      { type: 'DISPATCH', payload: { type: 'COMMIT' } },
+      devtoolsMessages.dispatch('1', { type: 'COMMIT', timestamp: 1 }),
+      { type: 'DISPATCH', payload: { type: 'COMMIT', timestamp: 1 } },
     ],
     [
       'RESET',
-      devtoolsMessages.dispatch('1', { type: 'RESET' }),
-      { type: 'DISPATCH', payload: { type: 'RESET' } },
+      devtoolsMessages.dispatch('1', { type: 'RESET', timestamp: 1 }),
+      { type: 'DISPATCH', payload: { type: 'RESET', timestamp: 1 } },
     ],
     [
       'ROLLBACK',
@@ -308,5 +308,197 @@ describe('connect() API and the message shapes Redux DevTools documents', () => 
     expect(payload).toMatchObject({ type: 'keep', big: '…' });
     expect(payload.stack).toMatch(/compat-zustand\.test/);
     expect(revive(ext.latest(ext.of('process')[0].pid)!)).toEqual({ big: '…' });
+  });
+});
+
+describe('skip (TOGGLE_ACTION) for connect() apps', () => {
+  test('Zustand: the skip reaches the app as DISPATCH TOGGLE_ACTION with the id send() numbered; the answer step marks it', async () => {
+    const ext = freshExt();
+    ext.open();
+    const seen = spyMessages();
+    const store = bearStore('skip');
+    for (const n of [1, 10, 100]) store.getState().add(n);
+    await settle();
+    const [proc] = ext.of('process');
+    expect(proc.caps.toggle).toBe(true);
+    const ten = ext.of('queued')[1].mid;
+    ext.send({ type: 'toggle', pid: proc.pid, mid: ten });
+    const toggles = () => seen.filter((m) => m.type === 'DISPATCH' && m.payload.type === 'TOGGLE_ACTION');
+    expect(toggles()).toEqual([
+      {
+        type: 'DISPATCH',
+        payload: { type: 'TOGGLE_ACTION', id: 2 },
+        state: expect.any(String),
+        id: expect.any(String),
+        source: '@devtools-extension',
+      },
+    ]);
+    // As Redux DevTools, `state` is a lifted state (JSON): here the present and the skipped ids.
+    expect(JSON.parse(toggles()[0].state as string)).toMatchObject({
+      computedStates: [{ state: { bears: 111 } }],
+      nextActionId: 4,
+      skippedActionIds: [2],
+    });
+    // Zustand keeps no history, so it ignores the skip; the step still says what was asked.
+    expect(store.getState().bears).toBe(111);
+    await settle();
+    expect(ext.of('step').at(-1)?.mutation).toEqual({ name: '@@SKIP', payload: { mid: ten, id: 2 } });
+    ext.send({ type: 'toggle', pid: proc.pid, mid: ten });
+    expect(JSON.parse(toggles()[1].state as string).skippedActionIds).toEqual([]);
+    await settle();
+    expect(ext.of('step').at(-1)?.mutation).toEqual({ name: '@@UNSKIP', payload: { mid: ten, id: 2 } });
+  });
+
+  test('an app keeping a lifted history (as NgRx does) recomputes without the action; no extra step for its answer', async () => {
+    const ext = freshExt();
+    ext.open();
+    type Add = { type: 'add'; by: number };
+    // The app's own history, numbered as Redux DevTools and NgRx number it: 1, 2, … after init.
+    const actions = new Map<number, Add>();
+    const skipped = new Set<number>();
+    let nextId = 1;
+    let n = 0;
+    const c = win.__REDUX_DEVTOOLS_EXTENSION__.connect({ name: 'lifted app' });
+    const recompute = () => {
+      n = 0;
+      for (const [id, a] of actions) if (!skipped.has(id)) n += a.by;
+    };
+    c.subscribe((m) => {
+      if (m.type !== 'DISPATCH' || m.payload.type !== 'TOGGLE_ACTION') return;
+      const { id } = m.payload;
+      if (skipped.has(id)) skipped.delete(id);
+      else skipped.add(id);
+      recompute();
+      c.send(null, { ...liftedStateOf(n), nextActionId: nextId, skippedActionIds: [...skipped] });
+    });
+    c.init(0);
+    for (const by of [1, 10, 100]) {
+      const a: Add = { type: 'add', by };
+      actions.set(nextId++, a);
+      n += by;
+      c.send(a, n);
+    }
+    await settle();
+    const pid = ext.of('process')[0].pid;
+    ext.send({ type: 'toggle', pid, mid: ext.of('queued')[1].mid });
+    expect(n).toBe(101);
+    await settle();
+    expect(ext.of('step').map((s) => s.mutation?.name)).toEqual([undefined, 'add', 'add', 'add', '@@SKIP']);
+    expect(revive(ext.latest(pid)!)).toBe(101);
+    ext.send({ type: 'toggle', pid, mid: ext.of('queued')[0].mid });
+    expect(n).toBe(100);
+  });
+
+  test('ids restart at init (as in Redux DevTools): an action from before it cannot be skipped', async () => {
+    const ext = freshExt();
+    ext.open();
+    const store = bearStore('restart');
+    store.getState().add(1);
+    await settle();
+    const pid = ext.of('process')[0].pid;
+    // Zustand answers COMMIT with init(): a new history.
+    ext.send({ type: 'store-op', pid, op: 'commit' });
+    ext.send({ type: 'toggle', pid, mid: ext.of('queued')[0].mid });
+    await settle();
+    expect(ext.of('notice').at(-1)?.text).toMatch(/^skip failed: .*no id in the app's history/);
+  });
+
+  test('features.skip: false → no skip for a connect() process', async () => {
+    const ext = freshExt();
+    ext.open();
+    createStore(devtools(() => ({ a: 1 }), { name: 'noskip', features: { skip: false } }));
+    await settle();
+    expect(ext.of('process')[0].caps.toggle).toBeUndefined();
+  });
+});
+
+describe('store ops (COMMIT, RESET, ROLLBACK, LOCK_CHANGES) for connect() apps, with real Zustand', () => {
+  test('commit, more changes, rollback: back at the committed state; then reset: the initial state', async () => {
+    const ext = freshExt();
+    ext.open();
+    const seen = spyMessages();
+    const store = bearStore('ops');
+    store.getState().add(1);
+    store.getState().add(2);
+    await settle();
+    const [proc] = ext.of('process');
+    expect(proc.caps.ops).toEqual(['commit', 'reset', 'rollback', 'lock', 'unlock']);
+    const op = (o: 'commit' | 'reset' | 'rollback') => ext.send({ type: 'store-op', pid: proc.pid, op: o });
+    op('commit');
+    expect(seen.at(-1)).toEqual({
+      type: 'DISPATCH',
+      payload: { type: 'COMMIT', timestamp: expect.any(Number) },
+      id: expect.any(String),
+      source: '@devtools-extension',
+    });
+    store.getState().add(10);
+    store.getState().add(20);
+    expect(store.getState().bears).toBe(33);
+    op('rollback');
+    // Redux DevTools sends the committed state as JSON with ROLLBACK; Zustand applies it.
+    expect(seen.at(-1)).toEqual({
+      type: 'DISPATCH',
+      payload: { type: 'ROLLBACK', timestamp: expect.any(Number) },
+      state: JSON.stringify({ bears: 3 }),
+      id: expect.any(String),
+      source: '@devtools-extension',
+    });
+    expect(store.getState().bears).toBe(3);
+    expect(typeof store.getState().add).toBe('function');
+    store.getState().add(5);
+    expect(store.getState().bears).toBe(8);
+    op('reset');
+    expect(seen.at(-1)).toMatchObject({ type: 'DISPATCH', payload: { type: 'RESET' } });
+    expect(store.getState().bears).toBe(0);
+    await settle();
+    // Zustand answers each op with init(); the op's own step stands for it (no @@INIT step).
+    expect(ext.of('step').map((s) => s.mutation?.name)).toEqual([
+      undefined,
+      'bears/add',
+      'bears/add',
+      '@@COMMIT',
+      'bears/add',
+      'bears/add',
+      '@@ROLLBACK',
+      'bears/add',
+      '@@RESET',
+    ]);
+    expect(revive(ext.latest(proc.pid)!)).toEqual({ bears: 0, add: expect.anything() });
+    expect((revive(ext.latest(proc.pid)!) as Bears).bears).toBe(0);
+  });
+
+  test('lock and unlock arrive as LOCK_CHANGES {status}; features.lock: false leaves them out', async () => {
+    const ext = freshExt();
+    ext.open();
+    const seen = spyMessages();
+    const store = bearStore('lock');
+    createStore(devtools(() => ({ a: 1 }), { name: 'nolock', features: { lock: false } }));
+    await settle();
+    const [locking, nolock] = ext.of('process');
+    ext.send({ type: 'store-op', pid: locking.pid, op: 'lock' });
+    ext.send({ type: 'store-op', pid: locking.pid, op: 'unlock' });
+    ext.send({ type: 'store-op', pid: nolock.pid, op: 'lock' });
+    await settle();
+    expect(seen.filter((m) => m.type === 'DISPATCH').map((m) => m.payload)).toEqual([
+      { type: 'LOCK_CHANGES', status: true },
+      { type: 'LOCK_CHANGES', status: false },
+    ]);
+    expect(nolock.caps.ops).toEqual(['commit', 'reset', 'rollback']);
+    expect(ext.of('notice').at(-1)?.text).toBe(`process ${nolock.pid} cannot lock`);
+    expect(ext.of('step').map((s) => s.mutation?.name)).toEqual([undefined, undefined, '@@LOCK', '@@UNLOCK']);
+    expect(store.getState().bears).toBe(0);
+  });
+
+  test('rollback for a client that never called init() is refused', async () => {
+    const ext = freshExt();
+    ext.open();
+    const c = win.__REDUX_DEVTOOLS_EXTENSION__.connect({ name: 'noinit' });
+    c.send('x', { v: 1 });
+    await settle();
+    ext.send({ type: 'store-op', pid: ext.of('process')[0].pid, op: 'rollback' });
+    await settle();
+    expect(ext.of('notice').at(-1)?.text).toBe(
+      'rollback failed: Error: nothing to roll back to: the app never called init()',
+    );
   });
 });

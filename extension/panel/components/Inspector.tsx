@@ -44,6 +44,18 @@ export function Inspector({ model }: { model: PanelModel }) {
             Jump app here
           </button>
         )}
+        {message && process?.caps.toggle && !store.viewOnly && (
+          <button
+            type="button"
+            class="small"
+            data-testid="skip-toggle"
+            aria-pressed={!!message.skipped}
+            title="Recompute the later states without this message (or with it again)"
+            onClick={() => model.toggle(message.pid, message.mid)}
+          >
+            {message.skipped ? 'Un-skip' : 'Skip'}
+          </button>
+        )}
         {process && !process.caps.jump && entry.kind !== 'notice' && (
           <span class="muted small-note"> this process cannot jump</span>
         )}

@@ -166,6 +166,10 @@ function rowFacts(e: Entry, store: SessionStore, th: Thresholds): RowFacts {
     f.flags = messageFlags(m, th);
     if (m.error !== undefined) f.marks.push({ text: ' (failed)', cls: 'error-text' });
     if (m.replay) f.marks.push({ text: ' (replay)', cls: 'muted' });
+    if (m.skipped) {
+      f.marks.push({ text: ' (skipped)', cls: 'muted' });
+      f.cls = ' skipped';
+    }
   } else if (e.kind === 'step' && e.step !== undefined) {
     f.kindLabel = `step ${e.step}`;
     const rec = store.history.get(e.pid, e.step);
@@ -175,6 +179,8 @@ function rowFacts(e: Entry, store: SessionStore, th: Thresholds): RowFacts {
     }
     // The step the app currently shows (after a jump).
     if (store.processes.get(e.pid)?.travel === e.step) f.cls = ' current';
+    // A step of a skipped message no longer happened in the recomputed history.
+    if (e.mid !== undefined && store.messages.get(e.mid)?.skipped) f.cls += ' skipped';
   } else if (e.kind === 'notice') {
     f.kindLabel = e.level ?? 'notice';
     f.cls = ` level-${e.level ?? 'info'}`;

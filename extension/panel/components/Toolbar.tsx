@@ -1,9 +1,11 @@
 /**
- * The top bar: link status, recording, kind filter, search, files, settings, and honest
+ * The top bar: link status, recording, kind filter, search, files, settings, the focused
+ * store's ops menu, and honest
  * counters for anything dropped on the way or odd in what arrived.
  */
 import type { PanelModel } from '../models/panel';
 import { ENTRY_KINDS, type EntryKind } from '../models/timeline';
+import { StoreOps } from './StoreOps';
 
 const KIND_LABEL: Record<EntryKind, string> = { message: 'Messages', step: 'Steps', notice: 'Notices' };
 
@@ -99,6 +101,7 @@ export function Toolbar({ model, onSettings }: { model: PanelModel; onSettings()
       <button type="button" data-testid="settings" onClick={onSettings} title="Flag thresholds">
         ⚙ Settings
       </button>
+      <StoreOps model={model} />
       <span class="grow" />
       {reloads > 0 && (
         <span class="note" data-testid="reloaded" title="A new page session replaced the recorded one">

@@ -5,7 +5,7 @@
  * `attach`es the returned link; components read everything else.
  */
 import { batch, computed, type ReadonlySignal, signal } from '@preact/signals';
-import type { Command } from '../../../runtime-hook/protocol';
+import type { Command, StoreOp } from '../../../runtime-hook/protocol';
 import type { KeyValueStore } from '../lib/storage';
 import type { LinkHandlers, LinkStatus, PanelLink, SessionInfo } from '../link-types';
 import { TimelineFilter } from './filter';
@@ -247,6 +247,17 @@ export class PanelModel {
       return false;
     }
     return this.send({ type: 'toggle', pid, mid });
+  }
+
+  /** Commit / reset / rollback / lock / unlock the store `pid`, if it offers that op. */
+  storeOp(pid: string, op: StoreOp): boolean {
+    const row = this.live.value.processes.get(pid);
+    if (!row) return false;
+    if (!row.caps.ops?.includes(op)) {
+      this.say(`${row.name}: this process cannot ${op}`, 'warn');
+      return false;
+    }
+    return this.send({ type: 'store-op', pid, op });
   }
 
   presentAll(): void {

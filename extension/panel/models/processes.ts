@@ -61,6 +61,8 @@ export interface ProcessRow {
   travel: number | null;
   replay: ReplayProgress | null;
   series: DepthSeries;
+  /** The app's own actions are locked out (from the answer steps of `lock` / `unlock` ops). */
+  locked?: boolean;
 }
 
 const NO_CAPS: Capabilities = { jump: false, replay: false };

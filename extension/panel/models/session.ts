@@ -13,7 +13,7 @@ import type {
   StartedEvent,
   StepEvent,
 } from '../../../runtime-hook/protocol';
-import { SKIP_MUTATION, UNSKIP_MUTATION } from '../../../runtime-hook/protocol';
+import { SKIP_MUTATION, STORE_OP_MUTATION, UNSKIP_MUTATION } from '../../../runtime-hook/protocol';
 import type { SessionInfo } from '../link-types';
 import type { FlagFact } from './flags';
 import { History, type StepRecord } from './history';
@@ -216,6 +216,8 @@ export class SessionStore {
       const row = typeof target === 'number' ? this.messages.get(target) : undefined;
       if (row) row.skipped = m.name === SKIP_MUTATION;
     }
+    if (m && (m.name === STORE_OP_MUTATION.lock || m.name === STORE_OP_MUTATION.unlock))
+      row.locked = m.name === STORE_OP_MUTATION.lock;
     this.timeline.add({
       seq: ev.seq,
       t: ev.t,

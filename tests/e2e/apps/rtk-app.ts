@@ -8,6 +8,9 @@ const counter = createSlice({
     inc: (s) => {
       s.n += 1;
     },
+    add: (s, a: { payload: number }) => {
+      s.n += a.payload;
+    },
   },
 });
 const store = configureStore({ reducer: counter.reducer, devTools: { name: 'rtk counter' } });
@@ -20,3 +23,4 @@ render();
 (document.getElementById('inc') as HTMLElement).addEventListener('click', () =>
   store.dispatch(counter.actions.inc()),
 );
+document.getElementById('add')?.addEventListener('click', () => store.dispatch(counter.actions.add(10)));

@@ -28,7 +28,7 @@ async function bundle(entry: string): Promise<string> {
 }
 
 const page = (script: string) =>
-  `<!doctype html><meta charset="utf-8"><title>${script}</title><button id="inc">+1</button> <span id="n"></span><script src="/${script}.js"></script>`;
+  `<!doctype html><meta charset="utf-8"><title>${script}</title><button id="inc">+1</button> <button id="add">+10</button> <span id="n"></span><script src="/${script}.js"></script>`;
 
 export async function serveCompatApps(): Promise<StaticServer> {
   const [rtk, zustand] = await Promise.all([bundle('./apps/rtk-app.ts'), bundle('./apps/zustand-app.ts')]);
