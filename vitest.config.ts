@@ -1,7 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit/component/property tests, and real-browser end-to-end tests that
-// share one built extension and run one file at a time (2-core machines).
+// Projects: fast unit/component/property tests; real-browser end-to-end tests that share
+// one built extension and run one file at a time (2-core machines); and the benchmarks
+// (`npm run bench`), which only run when asked for by name (`--project bench`), so a plain
+// `vitest run` (npm test) never picks them up.
+const benchAsked = process.argv.some(
+  (a, i) => a === '--project=bench' || (a === '--project' && process.argv[i + 1] === 'bench'),
+);
+
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
@@ -21,6 +27,24 @@ export default defineConfig({
           retry: 0,
         },
       },
+      ...(benchAsked
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'bench',
+                // One file per benchmark; each records its figures (tests/bench/lib/figures.ts)
+                // and the global setup prints the table at the end.
+                include: ['tests/bench/**/*.bench-run.ts'],
+                globalSetup: ['tests/bench/lib/global-setup.ts'],
+                fileParallelism: false,
+                testTimeout: 600_000,
+                hookTimeout: 180_000,
+                retry: 0,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });
