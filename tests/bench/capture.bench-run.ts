@@ -1,0 +1,261 @@
+/**
+ * Capture cost per action, Hindsight's hook against the Redux DevTools page-script
+ * pipeline, on the same store and actions, in this one process, alternating blocks.
+ *
+ * - Store: `{ items: [...] }` of about 10 KB, 100 KB and 1 MB of JSON; each action changes
+ *   one leaf immutably (a new item object in a new array, as a Redux reducer does).
+ * - Hindsight: real `redux` `createStore` with `hindsightEnhancer`, the hook connected to an
+ *   in-memory extension that acks every batch (so the outbox flows as with a panel) and
+ *   does nothing else: this is the page's side only.
+ * - Peer: real `redux` `createStore` with `@redux-devtools/instrument` (the lifted store
+ *   Redux DevTools' enhancer uses, maxAge 50), then what its page script does per action:
+ *   stringify the current state and the action (JSON.stringify, falling back to `jsan`)
+ *   into the message it posts. Posting itself is left out on both sides.
+ * - Mutable: a LiveEx-style store whose mutations change state in place (the hook's
+ *   flux-store adapter) against the same page script on a `connect()`-style `send(action,
+ *   state)` of that store.
+ * Cost is CPU time (process.cpuUsage) per action over a block, including the hook's
+ * batched flush (timers), so deferred work is counted.
+ */
+import { instrument } from '@redux-devtools/instrument';
+// @ts-expect-error — jsan ships no types; only `stringify` is used
+import jsan from 'jsan';
+import { createStore } from 'redux';
+import { test } from 'vitest';
+import { createFluxStore } from '../../runtime-hook/adapters/flux-store';
+import { hindsightEnhancer } from '../../runtime-hook/adapters/redux';
+import { Hook } from '../../runtime-hook/hook';
+import { EXT_SOURCE, PROTOCOL_VERSION } from '../../runtime-hook/protocol';
+import { type Figure, recordFigures } from './lib/figures';
+import { median } from './lib/stats';
+
+type Item = { id: number; title: string; done: boolean; n: number; tags: string[] };
+type State = { items: Item[]; meta: { version: number } };
+type Touch = { type: 'touch'; i: number };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** About `bytes` of JSON: items of ~100 characters each. */
+function makeState(bytes: number): State {
+  const items: Item[] = [];
+  for (let i = 0; JSON.stringify(items).length < bytes; i++)
+    items.push({ id: i, title: `task number ${i} to do`, done: i % 3 === 0, n: 0, tags: ['a', 'b'] });
+  return { items, meta: { version: 0 } };
+}
+
+const reducer = (s: State | undefined, a: Touch): State => {
+  if (!s) throw new Error('preloaded state required');
+  if (a.type !== 'touch') return s;
+  const items = s.items.slice();
+  items[a.i] = { ...items[a.i], n: items[a.i].n + 1 };
+  return { ...s, items };
+};
+
+/** A hook whose extension acks every batch and keeps nothing: the page's cost only. */
+function connectedHook(): Hook {
+  let listener: ((d: unknown) => void) | undefined;
+  const hook = new Hook({
+    transport: {
+      post: (m) => {
+        const e = m as { kind?: string; first?: number; count?: number };
+        if (e.kind === 'batch' && e.first !== undefined && e.count !== undefined) {
+          const seq = e.first + e.count - 1;
+          queueMicrotask(() => send({ type: 'ack', seq }));
+        }
+      },
+      listen: (cb) => {
+        listener = cb;
+      },
+    },
+  });
+  const send = (cmd: unknown) =>
+    listener?.({ source: EXT_SOURCE, v: PROTOCOL_VERSION, kind: 'command', session: hook.session, cmd });
+  listener?.({ source: EXT_SOURCE, v: PROTOCOL_VERSION, kind: 'connect' });
+  send({ type: 'sync', since: 0 });
+  return hook;
+}
+
+/** Redux DevTools' page script: JSON.stringify, and jsan when that throws. */
+function tryCatchStringify(x: unknown): string {
+  try {
+    return JSON.stringify(x);
+  } catch {
+    return jsan.stringify(x, null, null, { circular: '[CIRCULAR]' }) as string;
+  }
+}
+
+let sink = 0;
+function relay(state: unknown, action: unknown, nextActionId: number): void {
+  const message = {
+    type: 'ACTION',
+    payload: tryCatchStringify(state),
+    action: tryCatchStringify(action),
+    nextActionId,
+    maxAge: 50,
+    source: '@devtools-page',
+    instanceId: 1,
+  };
+  sink += message.payload.length;
+}
+
+interface Side {
+  run(n: number): void;
+}
+
+function hindsightSide(state: State): Side {
+  const hook = connectedHook();
+  const store = createStore(
+    reducer as never,
+    state as never,
+    hindsightEnhancer({ name: 'bench' }, hook) as never,
+  );
+  let k = 0;
+  const len = state.items.length;
+  return {
+    run: (n) => {
+      for (let j = 0; j < n; j++) store.dispatch({ type: 'touch', i: k++ % len } as never);
+    },
+  };
+}
+
+function peerSide(state: State): Side {
+  const store = createStore(
+    reducer as never,
+    state as never,
+    instrument(undefined, { maxAge: 50 }) as never,
+  ) as unknown as {
+    dispatch(a: Touch): void;
+    liftedStore: { getState(): { computedStates: { state: unknown }[]; nextActionId: number } };
+  };
+  let k = 0;
+  const len = state.items.length;
+  return {
+    run: (n) => {
+      for (let j = 0; j < n; j++) {
+        const action: Touch = { type: 'touch', i: k++ % len };
+        store.dispatch(action);
+        const lifted = store.liftedStore.getState();
+        relay(lifted.computedStates[lifted.computedStates.length - 1].state, action, lifted.nextActionId);
+      }
+    },
+  };
+}
+
+/** LiveEx-style: the mutation changes the item in place (committed directly, synchronously). */
+function mutableStore(state: State, hook?: Hook) {
+  const s = structuredClone(state);
+  return createFluxStore(
+    {
+      name: 'bench-mutable',
+      state: () => s,
+      mutations: {
+        touch(st: State, i: number) {
+          st.items[i].n++;
+        },
+      },
+    } as never,
+    hook,
+  ) as unknown as { commit(m: string, p: unknown): void; state: State };
+}
+
+function hindsightMutableSide(state: State): Side {
+  const store = mutableStore(state, connectedHook());
+  let k = 0;
+  const len = state.items.length;
+  return {
+    run: (n) => {
+      for (let j = 0; j < n; j++) store.commit('touch', k++ % len);
+    },
+  };
+}
+
+function peerMutableSide(state: State): Side {
+  const store = mutableStore(state, undefined);
+  const s = store.state;
+  let k = 0;
+  const len = state.items.length;
+  let id = 0;
+  return {
+    run: (n) => {
+      for (let j = 0; j < n; j++) {
+        const i = k++ % len;
+        store.commit('touch', i);
+        relay(s, { type: 'touch', payload: i }, ++id);
+      }
+    },
+  };
+}
+
+/** CPU µs per action of `side` over one block, its flush included. */
+async function block(side: Side, n: number): Promise<number> {
+  await sleep(20);
+  const t0 = process.cpuUsage();
+  side.run(n);
+  await sleep(40); // the hook flushes on a 16 ms timer
+  const d = process.cpuUsage(t0);
+  return (d.user + d.system) / n;
+}
+
+/** Alternating blocks (ABBA), per-side medians. */
+async function compare(a: Side, b: Side, perBlock: number, blocks: number): Promise<[number, number]> {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  await block(a, perBlock);
+  await block(b, perBlock);
+  for (let i = 0; i < blocks; i++) {
+    if (i % 2 === 0) {
+      xs.push(await block(a, perBlock));
+      ys.push(await block(b, perBlock));
+    } else {
+      ys.push(await block(b, perBlock));
+      xs.push(await block(a, perBlock));
+    }
+  }
+  return [median(xs), median(ys)];
+}
+
+test('capture cost per action: Hindsight vs the Redux DevTools page script', async () => {
+  const figures: Figure[] = [];
+  const sizes = [
+    { label: '10kb', bytes: 10 * 1024, perBlock: 400 },
+    { label: '100kb', bytes: 100 * 1024, perBlock: 200 },
+    { label: '1mb', bytes: 1024 * 1024, perBlock: 20 },
+  ];
+  for (const { label, bytes, perBlock } of sizes) {
+    const state = makeState(bytes);
+    const [ours, peer] = await compare(hindsightSide(state), peerSide(state), perBlock, 8);
+    const detail = { items: state.items.length, bytes: JSON.stringify(state).length, perBlock };
+    if (label === '1mb') {
+      figures.push(
+        { name: 'capture_us_1mb', value: ours, unit: 'us', note: 'Hindsight hook, CPU per action', detail },
+        {
+          name: 'peer_capture_us_1mb',
+          value: peer,
+          unit: 'us',
+          note: 'instrument + page-script stringify',
+          detail,
+        },
+      );
+    }
+    figures.push({
+      name: `capture_ratio_${label}`,
+      value: peer / ours,
+      unit: 'x',
+      ...(label === '1mb' ? { target: { min: 100 } } : {}),
+      note: `peer ÷ Hindsight, immutable one-leaf change, ${detail.items} items`,
+      detail: { ...detail, ours, peer },
+    });
+  }
+  const state = makeState(1024 * 1024);
+  const [ours, peer] = await compare(hindsightMutableSide(state), peerMutableSide(state), 10, 6);
+  figures.push({
+    name: 'capture_ratio_mutable_1mb',
+    value: peer / ours,
+    unit: 'x',
+    target: { min: 5 },
+    note: 'peer ÷ Hindsight, store mutated in place (flux-store adapter)',
+    detail: { ours, peer },
+  });
+  recordFigures('capture', figures);
+  if (sink < 0) throw new Error('unreachable');
+}, 600_000);
