@@ -92,8 +92,13 @@ export interface ProcessHandle {
     from?: MessageHandle,
     at?: number,
   ): MessageHandle;
-  /** The process has a new state after `mutation` (state defaults to getState()). */
-  step(mutation?: { name: string; payload?: unknown }, state?: unknown, during?: MessageHandle): void;
+  /** The process has a new state after `mutation` (state defaults to getState()); `at`: when, if not now. */
+  step(
+    mutation?: { name: string; payload?: unknown },
+    state?: unknown,
+    during?: MessageHandle,
+    at?: number,
+  ): void;
   status(status: ProcessStatus, reason?: string): void;
   exit(reason?: string): void;
 }
@@ -135,6 +140,8 @@ interface Proc {
 const NOOP_MSG: MessageHandle = { mid: 0, start() {}, done() {} };
 const now = (): number =>
   typeof performance !== 'undefined' ? performance.timeOrigin + performance.now() : Date.now();
+/** A reported time if it is one, else now. */
+const when = (t?: number): number => (typeof t === 'number' && Number.isFinite(t) ? t : now());
 const errText = (e: unknown): string => {
   try {
     return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -220,7 +227,7 @@ export class Hook {
     return {
       pid,
       queue: (name, payload, kind = 'action', from, at) => this.queue(p, name, payload, kind, from, at),
-      step: (mutation, state, during) => this.step(p, mutation, state, during),
+      step: (mutation, state, during, at) => this.step(p, mutation, state, during, at),
       status: (status, reason) => this.emit({ type: 'status', t: now(), pid, status, reason }),
       exit: (reason) => {
         this.emit({ type: 'status', t: now(), pid, status: 'exited', reason });
@@ -336,7 +343,6 @@ export class Hook {
       return NOOP_MSG;
     }
     const mid = this.nextMid++;
-    const when = (t?: number) => (typeof t === 'number' && Number.isFinite(t) ? t : now());
     const q: OutEvent = { type: 'queued', t: when(at), pid: p.pid, mid, name: String(name), kind };
     if (payload !== undefined) q.payload = this.ser(payload).value;
     if (from?.mid) q.from = from.mid;
@@ -368,13 +374,21 @@ export class Hook {
     mutation?: { name: string; payload?: unknown },
     state?: unknown,
     during?: MessageHandle,
+    at?: number,
   ): void {
     if (!this.active) {
       if (this.outbox) this.skipped++;
       return;
     }
     if (this.applying === p.pid) return;
-    this.snapshot(p, state === undefined && p.opts.getState ? this.read(p) : state, false, mutation, during);
+    this.snapshot(
+      p,
+      state === undefined && p.opts.getState ? this.read(p) : state,
+      false,
+      mutation,
+      during,
+      at,
+    );
     if (p.past) {
       // A new step on top of a past state is the app's new present (as in Redux DevTools).
       p.past = undefined;
@@ -388,6 +402,7 @@ export class Hook {
     full: boolean,
     mutation?: { name: string; payload?: unknown },
     during?: MessageHandle,
+    at?: number,
   ): void {
     const { value, stats } = this.ser(state, p.cache);
     if (p.opts.keySizes) {
@@ -399,7 +414,7 @@ export class Hook {
       }
     }
     const step = p.last === undefined ? 0 : p.steps + 1;
-    const ev: OutEvent = { type: 'step', t: now(), pid: p.pid, step, stats };
+    const ev: OutEvent = { type: 'step', t: at ?? now(), pid: p.pid, step, stats };
     if (during?.mid) ev.mid = during.mid;
     if (mutation) {
       ev.mutation = { name: String(mutation.name) };

@@ -5,12 +5,15 @@
  * It sits on the phoenix Socket instance the LiveSocket uses (`liveSocket.getSocket()`):
  * - `push` is wrapped: every outbound message as an object (join, event, live_patch, leave,
  *   upload channels, heartbeats) enters its process's mailbox when the client pushes it;
- * - `encode` / `decode` are wrapped for exact frame sizes, and because `encode` runs when a
- *   message really goes on the wire (pushes made before the socket opened wait in its send
- *   buffer), it marks the message started;
- * - `onMessage` sees every inbound message after the client's channels handled it: replies
- *   finish their message (round trip = done − started), diffs are merged into a rendered
- *   tree per LiveView (runtime-hook/liveview/rendered.ts) and recorded as steps.
+ * - `encode` / `decode` are wrapped for exact frame sizes and contents, and because `encode`
+ *   runs when a message really goes on the wire (pushes made before the socket opened wait
+ *   in its send buffer), it marks the message started;
+ * - inbound frames: replies finish their message (round trip = done − started), diffs are
+ *   merged into a rendered tree per LiveView (runtime-hook/liveview/rendered.ts) and recorded
+ *   as steps.
+ * The wrappers only note what they saw (a time, the frame's text) and queue it; the queue is
+ * read in wire order a little later, outside the client's push and reply handling
+ * (liveview/observer.ts), so the adapter adds next to nothing to a round trip.
  * The adapter never throws into the app: every callback is guarded, and what it cannot
  * read (malformed frames, unknown events, binary payloads) is counted in a panel notice.
  */

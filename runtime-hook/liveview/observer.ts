@@ -65,26 +65,57 @@ interface Rec {
   leaving?: boolean;
 }
 
+/**
+ * When what the wrappers saw is read: DRAIN_MS after the first of it, and while frames keep
+ * coming, at most once per DRAIN_GAP_MS. Reading one frame at a time, cold, between the
+ * client's own work, costs several times what reading a few frames together does; and what
+ * one read records goes to the panel as one batch (each batch is a trip through the content
+ * script, the background and the panel, whatever its size), so a busy page sends about ten
+ * a second instead of one per frame. More than MAX_QUEUED jobs (timers are throttled in a
+ * background tab) are read at once.
+ */
+const DRAIN_MS = 16;
+const DRAIN_GAP_MS = 100;
+const MAX_QUEUED = 2000;
+
 /** Backlogged tree operations kept per LiveView before the extension ever connected. */
 const MAX_BACKLOG = 500;
 
-/**
- * A held tree operation. The client edits a decoded diff in place once it handles it, so
- * what is held is the frame's text and where the value sits in it, read again when needed.
- */
+/** A held tree operation: a value from the adapter's own parse of the frame (never the client's). */
 interface Held {
   kind: 'reset' | 'merge';
-  raw?: string;
-  path: (string | number)[];
-  value?: unknown;
+  value: unknown;
 }
 
-function reread(h: Held): unknown {
-  if (h.raw === undefined) return h.value;
-  let v: unknown = JSON.parse(h.raw);
-  for (const k of h.path) v = isObj(v) || Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined;
-  return v;
+/** What decides a new LiveView's parent and name: its join, as things were when it was pushed. */
+interface JoinContext {
+  payload?: unknown;
+  handling?: string;
+  /** The container's data-phx-parent-id (null: none; undefined: not looked up yet). */
+  parentId?: string | null;
 }
+
+/**
+ * What the socket wrappers saw, in wire order, for the adapter to read after the client is
+ * done with it (see `drain`): pushes (with the encoded text when the push went out at
+ * once), encodes of pushes that waited in the send buffer, inbound frames, open and close.
+ * `at` is when it happened; every record the job makes carries that time.
+ */
+type Job =
+  | {
+      k: 'out';
+      data: PhxMessage;
+      at: number;
+      /** The frame as encoded inside the push (the socket was open). */
+      text?: unknown;
+      sent?: boolean;
+      /** For a join: what decides its parent, as it was when the client pushed it. */
+      handling?: string;
+      parentId?: string | null;
+    }
+  | { k: 'enc'; data: unknown; at: number }
+  | { k: 'in'; raw?: unknown; msg?: unknown; at: number }
+  | { k: 'open' | 'close'; at: number };
 
 export class LiveViewObserver {
   private socket: PhxSocketLike;
@@ -102,8 +133,13 @@ export class LiveViewObserver {
   private encodeWrapped = false;
   /** Topic of the inbound frame the client is handling right now. */
   private handling?: string;
-  /** Text of the inbound frame being read (frames are immutable text; decoded ones are not). */
-  private raw?: string;
+  /** Jobs not read yet, and the timer that reads them. */
+  private jobs: Job[] = [];
+  private timer?: ReturnType<typeof setTimeout>;
+  /** When the queue was last read (Date.now()). */
+  private lastDrain = 0;
+  /** The push being made right now (its encode happens inside it when the socket is open). */
+  private pushing?: Extract<Job, { k: 'out' }>;
 
   constructor(
     private liveSocket: LiveSocketLike,
@@ -116,38 +152,49 @@ export class LiveViewObserver {
 
   // --- installing and removing ---------------------------------------------------------
 
+  /**
+   * The wrappers only take note (a time, the message object or the frame's text) and queue
+   * it; everything else happens in `drain`, after the client handled the frame and made its
+   * next push, so the adapter adds next to nothing to a round trip. Frames are immutable
+   * text, so reading them later sees exactly what the server sent, whatever the client did
+   * to its own decoded copy (it takes `e`, `r`, `t` out of a diff and resolves templates and
+   * shared component statics in place).
+   */
   private install(): void {
     const s = this.socket;
     const push = s.push;
     const ownPush = Object.hasOwn(s, 'push');
     // Own properties shadow the prototype's methods on this one instance only.
     s.push = (data: PhxMessage, ...rest: unknown[]) => {
-      this.guard('outbound', () => this.outbound(data));
-      return push.call(s, data, ...rest);
+      const job: Job = { k: 'out', data, at: now() };
+      this.guard('outbound', () => this.joinContext(job));
+      this.pushing = job;
+      try {
+        return push.call(s, data, ...rest);
+      } finally {
+        // Queued once the push is done: by then it knows whether it went on the wire.
+        this.pushing = undefined;
+        this.enqueue(job);
+      }
     };
     this.restore.push(() => {
       if (ownPush) s.push = push;
       else delete (s as Partial<PhxSocketLike>).push;
     });
-    this.encodeWrapped = this.wrapCodec('encode', (value) =>
-      this.guard('encode', () => this.onEncoded(value)),
-    );
-    // Inbound frames are read as soon as they are decoded, before the client handles them:
-    // the client takes `e`, `r`, `t` out of a diff and resolves templates and shared
-    // component statics in place, so afterwards the diff is no longer what the server sent.
+    // `encode` runs when a message really goes on the wire: inside its push when the socket
+    // is open, later (from the send buffer) when it was not.
+    this.encodeWrapped = this.wrapCodec('encode', (value, out) => {
+      const p = this.pushing;
+      if (p && p.data === value) {
+        p.text = out;
+        p.sent = true;
+      } else this.enqueue({ k: 'enc', data: value, at: now() });
+    });
     const early = this.wrapCodec(
       'decode',
-      (raw, msg) => {
-        if (isObj(msg))
-          this.guard('inbound', () => {
-            this.raw = typeof raw === 'string' ? raw : undefined;
-            try {
-              this.inbound(msg as unknown as PhxMessage, frameSize(raw));
-            } finally {
-              this.raw = undefined;
-            }
-          });
-      },
+      // The text is read again later; a binary frame's decoded message is kept (its payload
+      // is a buffer the client does not edit).
+      (raw, msg) => this.enqueue({ k: 'in', raw, msg: typeof raw === 'string' ? undefined : msg, at: now() }),
       (msg) => {
         // While the client handles a view's frame, the joins it pushes are its children's.
         this.handling = isObj(msg) && typeof msg.topic === 'string' ? msg.topic : undefined;
@@ -155,13 +202,70 @@ export class LiveViewObserver {
     );
     const refs: string[] = [];
     // Without our decode wrapper (a custom decoder on the prototype): after the channels.
-    if (!early) refs.push(s.onMessage((m) => this.guard('inbound', () => this.inbound(m))));
-    if (s.onOpen) refs.push(s.onOpen(() => this.guard('open', () => this.onOpen())));
-    if (s.onClose) refs.push(s.onClose(() => this.guard('close', () => this.onClose())));
+    if (!early) refs.push(s.onMessage((m) => this.enqueue({ k: 'in', msg: m, at: now() })));
+    if (s.onOpen) refs.push(s.onOpen(() => this.enqueue({ k: 'open', at: now() })));
+    if (s.onClose) refs.push(s.onClose(() => this.enqueue({ k: 'close', at: now() })));
     this.restore.push(() => s.off?.(refs));
     // Channels joined or joining before we attached (the generated app.js calls connect()
     // before it sets window.liveSocket, so the first join is already in the send buffer).
     for (const ch of s.channels ?? []) this.guard('channels', () => this.adopt(ch));
+  }
+
+  /** A join's parent depends on the page as it is when the client pushes the join. */
+  private joinContext(job: Extract<Job, { k: 'out' }>): void {
+    const { data } = job;
+    if (!isObj(data) || data.event !== 'phx_join' || typeof data.topic !== 'string') return;
+    if (!/^lv:./.test(data.topic)) return;
+    job.handling = this.handling;
+    // A nested LiveView's container names its parent (data-phx-parent-id).
+    job.parentId =
+      typeof document !== 'undefined'
+        ? (document.getElementById(data.topic.slice(3))?.getAttribute('data-phx-parent-id') ?? null)
+        : null;
+  }
+
+  private enqueue(job: Job): void {
+    if (this.detached) return;
+    if (this.jobs.push(job) > MAX_QUEUED) {
+      this.drain();
+      return;
+    }
+    this.timer ??= setTimeout(
+      () => this.drain(),
+      Math.max(DRAIN_MS, this.lastDrain + DRAIN_GAP_MS - Date.now()),
+    );
+  }
+
+  /**
+   * Read everything queued, in order. Runs in a task of its own soon after the wrappers
+   * queued it, and synchronously where order matters (detach, replay).
+   */
+  private drain(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.lastDrain = Date.now();
+    const jobs = this.jobs;
+    this.jobs = [];
+    for (const job of jobs) this.guard(job.k, () => this.run(job));
+  }
+
+  private run(job: Job): void {
+    switch (job.k) {
+      case 'out':
+        this.outbound(job);
+        return;
+      case 'enc':
+        this.onEncoded(job.data, job.at);
+        return;
+      case 'in':
+        this.inboundJob(job);
+        return;
+      case 'open':
+        this.onOpen(job.at);
+        return;
+      case 'close':
+        this.onClose(job.at);
+    }
   }
 
   /** `encode(msg, cb)` / `decode(raw, cb)`: see the input and the result, then pass it on. */
@@ -196,6 +300,8 @@ export class LiveViewObserver {
 
   detach(): void {
     if (this.detached) return;
+    // What was queued still belongs to the recording.
+    this.drain();
     this.detached = true;
     for (const r of this.restore.splice(0).reverse()) {
       try {
@@ -241,10 +347,10 @@ export class LiveViewObserver {
 
   // --- processes -----------------------------------------------------------------------
 
-  private recFor(topic: string, joinPayload?: unknown): Rec | undefined {
+  private recFor(topic: string, join?: JoinContext): Rec | undefined {
     const have = this.recs.get(topic);
     if (have) return have;
-    if (/^lv:./.test(topic)) return this.newLiveView(topic, joinPayload);
+    if (/^lv:./.test(topic)) return this.newLiveView(topic, join);
     if (topic.startsWith('lvu:')) return this.newRec(topic, 'upload', `upload ${topic.slice(4)}`, 'custom');
     if (topic === 'phoenix' && this.opts.heartbeats) return this.newRec(topic, 'socket', 'socket', 'custom');
     return undefined;
@@ -286,24 +392,28 @@ export class LiveViewObserver {
     return rec;
   }
 
-  private newLiveView(topic: string, joinPayload: unknown): Rec {
+  private newLiveView(topic: string, join: JoinContext = {}): Rec {
     const id = topic.slice(3);
-    // A nested LiveView's container names its parent (data-phx-parent-id).
-    let parentId: string | null = null;
-    try {
-      parentId =
-        typeof document !== 'undefined'
-          ? (document.getElementById(id)?.getAttribute('data-phx-parent-id') ?? null)
-          : null;
-    } catch {
-      parentId = null;
+    const joinPayload = join.payload;
+    // A nested LiveView's container names its parent (data-phx-parent-id), as the page was
+    // when the join was pushed.
+    let parentId = join.parentId;
+    if (parentId === undefined) {
+      try {
+        parentId =
+          typeof document !== 'undefined'
+            ? (document.getElementById(id)?.getAttribute('data-phx-parent-id') ?? null)
+            : null;
+      } catch {
+        parentId = null;
+      }
     }
     let parent = parentId ? this.recs.get(`lv:${parentId}`) : undefined;
     // 1.0+ joins children from the new HTML before it is in the document: a join without a
     // URL pushed while the client handles another view's frame is that view's child.
     const isRoot =
       isObj(joinPayload) && (joinPayload.url !== undefined || joinPayload.redirect !== undefined);
-    if (!parent && !isRoot && this.handling?.startsWith('lv:')) parent = this.recs.get(this.handling);
+    if (!parent && !isRoot && join.handling?.startsWith('lv:')) parent = this.recs.get(join.handling);
     let name = `LiveView #${id}`;
     const url = isObj(joinPayload) ? (joinPayload.url ?? joinPayload.redirect) : undefined;
     if (!parent && typeof url === 'string') {
@@ -322,7 +432,7 @@ export class LiveViewObserver {
     if (ch.state !== 'joining' && ch.state !== 'joined') return;
     const jp = ch.joinPush;
     const payload = typeof jp?.payload === 'function' ? (jp.payload as () => unknown)() : jp?.payload;
-    const rec = this.recFor(ch.topic, payload);
+    const rec = this.recFor(ch.topic, { payload, handling: this.handling });
     if (!rec) return;
     rec.joins = 1;
     if (ch.state === 'joining' && jp?.ref) {
@@ -341,7 +451,7 @@ export class LiveViewObserver {
         pushedAt: now(),
         startOnOpen: !connected,
       };
-      if (connected) this.started(p);
+      if (connected) this.started(p, p.pushedAt);
       this.pending.set(String(jp.ref), p);
       rec.proc.status('idle', 'joining');
     } else if (ch.state === 'joined') {
@@ -369,13 +479,13 @@ export class LiveViewObserver {
     return this.hook.active || this.hook.lastSeq > 0;
   }
 
-  /** `path`: where `value` sits in the frame `[join_ref, ref, topic, event, payload]`. */
-  private treeOp(rec: Rec, kind: 'reset' | 'merge', value: unknown, path: (string | number)[]): void {
+  private treeOp(rec: Rec, kind: 'reset' | 'merge', value: unknown): void {
     if (!this.connected) {
-      // Nobody has looked yet: keep the frames' text, merge them if the extension connects.
+      // Nobody has looked yet: keep the values (our own parse), merge them if the extension
+      // connects.
       if (kind === 'reset') rec.backlog = [];
       if (!rec.backlog) rec.backlog = [];
-      rec.backlog.push(this.raw !== undefined ? { kind, raw: this.raw, path } : { kind, path, value });
+      rec.backlog.push({ kind, value });
       if (rec.backlog.length > MAX_BACKLOG) {
         rec.backlog = undefined;
         rec.unknown = 'too many diffs before recording started: rebuilt from the next join';
@@ -390,13 +500,7 @@ export class LiveViewObserver {
     const ops = rec.backlog;
     if (!ops) return;
     rec.backlog = undefined;
-    for (const op of ops) {
-      try {
-        this.applyOp(rec, op.kind, reread(op));
-      } catch {
-        rec.unknown = 'a held frame could not be read again: rebuilt from the next join';
-      }
-    }
+    for (const op of ops) this.applyOp(rec, op.kind, op.value);
   }
 
   private applyOp(rec: Rec, kind: 'reset' | 'merge', value: unknown): void {
@@ -408,9 +512,9 @@ export class LiveViewObserver {
   }
 
   /** Record the LiveView's new state, and its components' where their subtree changed. */
-  private step(rec: Rec, name: string, bytes: number, during?: MessageHandle): void {
+  private step(rec: Rec, name: string, bytes: number, at: number, during?: MessageHandle): void {
     if (!this.hook.active) return;
-    rec.proc.step({ name, payload: { bytes } }, this.stateOf(rec), during);
+    rec.proc.step({ name, payload: { bytes } }, this.stateOf(rec), during, at);
     const tree = rec.tree?.tree;
     const c = isObj(tree) && isObj(tree.c) ? tree.c : {};
     for (const cid of Object.keys(c)) {
@@ -430,7 +534,7 @@ export class LiveViewObserver {
         rec.components.set(cid, { proc, last: c[cid] });
       } else if (have.last !== c[cid]) {
         have.last = c[cid];
-        have.proc.step({ name }, c[cid], during);
+        have.proc.step({ name }, c[cid], during, at);
       }
     }
   }
@@ -445,36 +549,44 @@ export class LiveViewObserver {
   }
 
   /** The channel is gone; a later join of the same topic is a new process. */
-  private exit(rec: Rec, reason: string): void {
+  private exit(rec: Rec, reason: string, at?: number): void {
     if (rec.exited) return;
     rec.exited = true;
     for (const c of rec.components.values()) c.proc.exit(reason);
     rec.components.clear();
     rec.proc.exit(reason);
     // A leave still gets its reply (phx_close comes first); everything else never will.
-    this.failPending(rec, reason, 'phx_leave');
+    this.failPending(rec, reason, at, 'phx_leave');
     if (this.recs.get(rec.topic) === rec) this.recs.delete(rec.topic);
   }
 
-  private failPending(rec: Rec, reason: string, except?: string): void {
+  private failPending(rec: Rec, reason: string, at?: number, except?: string): void {
     for (const [ref, p] of this.pending) {
       if (p.rec !== rec || p.event === except) continue;
       this.pending.delete(ref);
-      p.msg.done(reason);
+      p.msg.done(reason, at);
       p.replay?.reject(new Error(reason));
     }
   }
 
   // --- outbound ------------------------------------------------------------------------
 
-  private outbound(data: PhxMessage): void {
+  private outbound(job: Extract<Job, { k: 'out' }>): void {
+    const data = job.data;
     if (!isObj(data) || typeof data.topic !== 'string' || typeof data.event !== 'string') return;
-    const { topic, event, payload } = data;
+    const { topic, event } = data;
+    // What went on the wire, when it went at once (the client's object may have changed since).
+    const sent = typeof job.text === 'string' ? parseFrame(job.text) : undefined;
+    const payload = sent ? sent.payload : data.payload;
+    const { at } = job;
     const old = this.recs.get(topic);
     // Live navigation leaves and joins the same topic again: a new LiveView, a new process.
     if (old && event === 'phx_join' && old.joins > 0 && (old.leaving || (isObj(payload) && payload.redirect)))
-      this.exit(old, 'navigated away');
-    const rec = this.recFor(topic, event === 'phx_join' ? payload : undefined);
+      this.exit(old, 'navigated away', at);
+    const rec = this.recFor(
+      topic,
+      event === 'phx_join' ? { payload, handling: job.handling, parentId: job.parentId } : undefined,
+    );
     if (!rec) return;
     if (event === 'phx_leave') rec.leaving = true;
     if (event === 'phx_join') {
@@ -491,22 +603,23 @@ export class LiveViewObserver {
     } else if (event === 'phx_leave') name = 'leave';
     if (isBinary(payload)) shown = { binary: true, bytes: binSize(payload) };
     const kind = kindOf(event, topic);
-    const msg = rec.proc.queue(name, shown, kind);
-    const p: Pending = { rec, msg, event, name, payload, shown, kind, pushedAt: now() };
+    const msg = rec.proc.queue(name, shown, kind, undefined, at);
+    const p: Pending = { rec, msg, event, name, payload, shown, kind, pushedAt: at };
     if (rec.replayWaiter && event === 'event') {
       p.replay = rec.replayWaiter;
       rec.replayWaiter = undefined;
     }
     if (data.ref != null) this.pending.set(String(data.ref), p);
     // Started when encoded (on the wire); without our encode wrapper, when the socket is open.
-    if (this.encodeWrapped) this.unsent.set(data, p);
-    else if (this.socket.isConnected?.() !== false) this.started(p);
-    if (data.ref == null) msg.done();
+    if (job.sent) this.started(p, at);
+    else if (this.encodeWrapped) this.unsent.set(data, p);
+    else if (this.socket.isConnected?.() !== false) this.started(p, at);
+    if (data.ref == null) msg.done(undefined, at);
   }
 
-  private started(p: Pending): void {
-    p.sentAt ??= now();
-    p.msg.start();
+  private started(p: Pending, at: number): void {
+    p.sentAt ??= at;
+    p.msg.start(p.sentAt);
   }
 
   /**
@@ -520,65 +633,80 @@ export class LiveViewObserver {
     return p.msg;
   }
 
-  private onEncoded(value: unknown): void {
+  private onEncoded(value: unknown, at: number): void {
     if (!isObj(value)) return;
     const p = this.unsent.get(value);
     if (!p) return;
     this.unsent.delete(value);
-    this.started(p);
+    this.started(p, at);
   }
 
-  private onOpen(): void {
+  private onOpen(at: number): void {
     // Buffered pushes go out now (those we saw pushed are started by `encode`).
-    for (const p of this.pending.values()) if (p.startOnOpen || !this.encodeWrapped) this.started(p);
+    for (const p of this.pending.values()) if (p.startOnOpen || !this.encodeWrapped) this.started(p, at);
   }
 
-  private onClose(): void {
+  private onClose(at: number): void {
     for (const rec of this.recs.values()) {
       if (rec.type === 'lv') rec.proc.status('idle', 'disconnected');
-      this.failPending(rec, 'connection closed');
+      this.failPending(rec, 'connection closed', at);
     }
   }
 
   // --- inbound -------------------------------------------------------------------------
 
-  private inbound(m: PhxMessage, size?: number): void {
+  /** An inbound frame: our own parse of its text, or the decoded message (binary, fallback). */
+  private inboundJob(job: Extract<Job, { k: 'in' }>): void {
+    if (typeof job.raw === 'string') {
+      const m = parseFrame(job.raw);
+      if (m) this.inbound(m, job.at, job.raw.length);
+      else this.note('malformed inbound message');
+      return;
+    }
+    const m = job.msg;
     if (!isObj(m) || typeof m.topic !== 'string' || typeof m.event !== 'string') {
       this.note('malformed inbound message');
       return;
     }
-    const bytes = size ?? estimate(m);
+    this.inbound(
+      m as unknown as PhxMessage,
+      job.at,
+      job.raw === undefined ? estimate(m as never) : frameSize(job.raw),
+    );
+  }
+
+  private inbound(m: PhxMessage, at: number, bytes: number): void {
     // Only channels seen joining are shown: inbound frames never create a process.
     const rec = this.recs.get(m.topic);
     if (isBinary(m.payload) || (isObj(m.payload) && isBinary(m.payload.response)))
       this.note('binary frame (not parsed)');
     if (m.event === 'phx_reply') {
-      this.reply(m, rec, bytes);
+      this.reply(m, rec, bytes, at);
       return;
     }
     if (!rec) return;
     const payload = m.payload;
     switch (m.event) {
       case 'diff': {
-        const msg = this.info(rec, 'diff', { bytes });
+        const msg = this.info(rec, 'diff', { bytes }, at);
         if (!isObj(payload)) {
           this.note('malformed diff');
           return;
         }
-        this.diff(rec, payload, 'diff', bytes, msg, undefined, [4]);
+        this.diff(rec, payload, 'diff', bytes, at, msg, undefined);
         return;
       }
       case 'redirect':
       case 'live_redirect':
       case 'live_patch':
-        this.navigation(rec, m.event, payload);
+        this.navigation(rec, m.event, payload, at);
         return;
       case 'phx_error':
-        this.failPending(rec, 'LiveView crashed');
+        this.failPending(rec, 'LiveView crashed', at);
         rec.proc.status('crashed', 'phx_error: the LiveView process died; the client rejoins');
         return;
       case 'phx_close':
-        this.exit(rec, 'closed');
+        this.exit(rec, 'closed', at);
         return;
       default:
         this.note(`unknown event ${String(m.event).slice(0, 40)}`);
@@ -586,24 +714,25 @@ export class LiveViewObserver {
           rec,
           String(m.event),
           isBinary(payload) ? { binary: true, bytes: binSize(payload) } : payload,
+          at,
         );
     }
   }
 
-  private info(rec: Rec, name: string, payload: unknown, from?: MessageHandle): MessageHandle {
-    const h = rec.proc.queue(name, payload, 'info', from);
-    h.start();
-    h.done();
+  private info(rec: Rec, name: string, payload: unknown, at: number, from?: MessageHandle): MessageHandle {
+    const h = rec.proc.queue(name, payload, 'info', from, at);
+    h.start(at);
+    h.done(undefined, at);
     return h;
   }
 
-  private navigation(rec: Rec, how: string, to: unknown, from?: MessageHandle): void {
-    this.info(rec, how, to, from);
+  private navigation(rec: Rec, how: string, to: unknown, at: number, from?: MessageHandle): void {
+    this.info(rec, how, to, at, from);
     const where = isObj(to) && typeof to.to === 'string' ? to.to : '';
     if (rec.type === 'lv') rec.proc.status('running', `${how} → ${where}`);
   }
 
-  private reply(m: PhxMessage, rec: Rec | undefined, bytes: number): void {
+  private reply(m: PhxMessage, rec: Rec | undefined, bytes: number, at: number): void {
     const ref = m.ref == null ? undefined : String(m.ref);
     const p = ref === undefined ? undefined : this.pending.get(ref);
     if (!p) {
@@ -618,25 +747,25 @@ export class LiveViewObserver {
     const response = body.response;
     if (!ok) {
       const why = `${String(body.status)}${isObj(response) && response.reason ? `: ${String(response.reason)}` : ''}`;
-      p.msg.done(why);
+      p.msg.done(why, at);
       if (target && p.event === 'phx_join' && target.type === 'lv')
         target.proc.status('crashed', `join refused (${why})`);
       p.replay?.reject(new Error(why));
       return;
     }
-    if (target?.type === 'lv') this.okReply(target, p, isObj(response) ? response : {}, bytes);
+    if (target?.type === 'lv') this.okReply(target, p, isObj(response) ? response : {}, bytes, at);
     else if (target && p.event === 'phx_join') target.proc.status('running');
-    p.msg.done();
-    if (target && p.event === 'phx_leave') this.exit(target, 'left');
+    p.msg.done(undefined, at);
+    if (target && p.event === 'phx_leave') this.exit(target, 'left', at);
     p.replay?.resolve(response);
   }
 
-  private okReply(rec: Rec, p: Pending, response: Obj, bytes: number): void {
+  private okReply(rec: Rec, p: Pending, response: Obj, bytes: number, at: number): void {
     if (p.event === 'phx_join') {
       const rejoin = rec.joins > 1 && !rec.unknown;
-      this.treeOp(rec, 'reset', response.rendered, [4, 'response', 'rendered']);
+      this.treeOp(rec, 'reset', response.rendered);
       rec.proc.status('running', rejoin ? 'rejoined' : undefined);
-      this.step(rec, rejoin ? 'rejoin' : 'join', bytes, p.msg);
+      this.step(rec, rejoin ? 'rejoin' : 'join', bytes, at, p.msg);
       // Components that did not survive a rejoin.
       const c = rec.tree?.tree?.c;
       for (const cid of [...rec.components.keys()])
@@ -645,12 +774,12 @@ export class LiveViewObserver {
     }
     if (isObj(response.diff)) {
       const name = p.event === 'event' ? `event:${p.name}` : p.name;
-      this.diff(rec, response.diff, name, bytes, p.msg, p.name, [4, 'response', 'diff']);
+      this.diff(rec, response.diff, name, bytes, at, p.msg, p.name);
     }
     if (p.event === 'cids_destroyed' && isObj(p.payload))
       this.dropComponents(rec, p.payload.cids, 'destroyed');
     for (const how of ['redirect', 'live_redirect', 'live_patch'])
-      if (response[how] !== undefined) this.navigation(rec, how, response[how], p.msg);
+      if (response[how] !== undefined) this.navigation(rec, how, response[how], at, p.msg);
   }
 
   /**
@@ -662,13 +791,12 @@ export class LiveViewObserver {
     diff: Obj,
     name: string,
     bytes: number,
+    at: number,
     msg: MessageHandle | undefined,
     replyTo: string | undefined,
-    path: (string | number)[],
   ): void {
     const events = Array.isArray(diff.e) ? diff.e : [];
     const pushed: [string, unknown][] = [];
-    const at = now();
     for (const ev of events) {
       if (!Array.isArray(ev) || typeof ev[0] !== 'string') {
         this.note('malformed pushed event');
@@ -681,18 +809,33 @@ export class LiveViewObserver {
       rec.server ??= new ServerState(rec.proc);
       const effect = rec.server.apply(ev[1], at, msg);
       if (!effect) this.note('malformed hindsight:report');
-      else if (effect.mutation && this.hook.active) rec.proc.step(effect.mutation, this.stateOf(rec), msg);
+      else if (effect.mutation && this.hook.active)
+        rec.proc.step(effect.mutation, this.stateOf(rec), msg, at);
     }
-    this.treeOp(rec, 'merge', diff, path);
-    this.step(rec, name, bytes, msg);
-    for (const [n, payload] of pushed) this.info(rec, n, payload, msg);
+    this.treeOp(rec, 'merge', diff);
+    this.step(rec, name, bytes, at, msg);
+    for (const [n, payload] of pushed) this.info(rec, n, payload, at, msg);
     // A hook's reply (`{:reply, map, socket}`); a number `r` is a render's root flag instead.
-    if (replyTo !== undefined && isObj(diff.r)) this.info(rec, `reply:${replyTo}`, diff.r, msg);
+    if (replyTo !== undefined && isObj(diff.r)) this.info(rec, `reply:${replyTo}`, diff.r, at, msg);
   }
 
   // --- replay --------------------------------------------------------------------------
 
   private replay(rec: Rec, m: { name: string; kind: MessageKind; payload: unknown }): unknown {
+    // The replayed push must find its waiter: everything pushed before it is read first.
+    this.drain();
     return replayEvent(rec, m, this.liveSocket, this.socket, this.opts.replayTimeoutMs ?? 10_000);
   }
+}
+
+/** A 2.0.0 serializer text frame `[join_ref, ref, topic, event, payload]`, or undefined. */
+function parseFrame(text: string): PhxMessage | undefined {
+  let a: unknown;
+  try {
+    a = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(a) || typeof a[2] !== 'string' || typeof a[3] !== 'string') return undefined;
+  return { join_ref: a[0], ref: a[1], topic: a[2], event: a[3], payload: a[4] };
 }

@@ -265,9 +265,10 @@ function micro(mode: MicroMode, n: number): number {
       `["1","${ref}","${topic}","phx_reply",{"status":"ok","response":{"diff":{"0":"${i + 1}","1":"${i}"}}}]`,
     );
   }
-  const ms = (performance.now() - t0) / n;
+  // The adapter reads what it queued in a task of its own; detaching reads the rest at once,
+  // so it is timed too (the per-event work, wherever it runs).
   detachMicro();
-  return ms;
+  return (performance.now() - t0) / n;
 }
 
 /** Per round trip, in µs: the median of `reps` runs of `n` for each mode, interleaved. */
