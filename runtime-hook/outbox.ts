@@ -5,7 +5,7 @@
  * event when the ring no longer reaches back far enough.
  */
 import { patchImmutable } from './delta';
-import type { HookEvent, ProcessEvent, RebaseEvent, Serialized, StateStats } from './protocol';
+import type { HookEvent, ProcessEvent, RebaseEvent, Serialized, StateStats, StepEvent } from './protocol';
 import { RESEND_AFTER_MS, SEND_WINDOW } from './protocol';
 
 /** An event as produced by the hook, before the outbox numbers it. */
@@ -15,7 +15,7 @@ interface Entry {
   seq: number;
   json: string;
   /** Kept for step events only: needed to roll the per-process base forward on eviction. */
-  step?: { pid: string; step: number; full?: Serialized; delta?: Serialized; stats: StateStats };
+  step?: StepEvent;
 }
 
 export interface OutboxLimits {
@@ -56,8 +56,10 @@ export class Outbox {
   }
 
   push(ev: OutEvent): void {
+    // The hook hands over a fresh object: it is numbered in place, not copied.
+    const full = ev as HookEvent;
     const seq = ++this.seq;
-    const full = { ...ev, seq } as HookEvent;
+    full.seq = seq;
     let json: string;
     try {
       json = JSON.stringify(full);
@@ -71,11 +73,7 @@ export class Outbox {
         text: `unencodable event: ${e}`,
       });
     }
-    const entry: Entry = { seq, json };
-    if (full.type === 'step') {
-      entry.step = { pid: full.pid, step: full.step, full: full.full, delta: full.delta, stats: full.stats };
-    }
-    this.ring.push(entry);
+    this.ring.push({ seq, json, step: full.type === 'step' ? full : undefined });
     this.chars += json.length;
     this.evict();
     this.schedule();
@@ -190,12 +188,5 @@ export class Outbox {
       from += parts.length;
       this.sent = from - 1;
     }
-  }
-
-  stop(): void {
-    clearTimeout(this.timer);
-    clearInterval(this.resendTimer);
-    this.timer = this.resendTimer = undefined;
-    this.streaming = false;
   }
 }

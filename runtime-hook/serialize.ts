@@ -69,6 +69,7 @@ type Best = { len: number; rel: string };
 type Entry = { n: Serialized; d: number; size: number; t: number; b?: Best };
 type KeyInfo = [string, number, boolean];
 type Ctx = {
+  /** Shared by every call with the same options: escaped key, its JSON length, redacted? */
   kc: Map<string, KeyInfo>;
   o: SerializeOptions;
   red: (k: string) => boolean;
@@ -166,6 +167,25 @@ function redactor(list: (string | RegExp)[]): (k: string) => boolean {
   };
 }
 
+/**
+ * Options, redaction test and key memo, made once per options object: a hook serializes
+ * with the same one on every report (an options object is not expected to change).
+ */
+type Prep = [o: SerializeOptions, red: (k: string) => boolean, kc: Map<string, KeyInfo>];
+const preps = new WeakMap<object, Prep>();
+const NO_OPTS = {};
+
+function prepare(opts?: Partial<SerializeOptions>): Prep {
+  const p = typeof opts === 'object' && opts ? opts : NO_OPTS;
+  let pr = preps.get(p);
+  if (!pr) {
+    const o = options(p);
+    pr = [o, redactor(o.redact), new Map()];
+    preps.set(p, pr);
+  }
+  return pr;
+}
+
 export function serialize(
   value: unknown,
   opts?: Partial<SerializeOptions>,
@@ -173,8 +193,8 @@ export function serialize(
 ): SerializeResult {
   let c: Ctx | undefined;
   try {
-    const o = options(opts);
-    c = { o, red: redactor(o.redact), size: 0, lost: 0, t: 0, bad: 0, anc: [], segs: [], kc: new Map() };
+    const [o, red, kc] = prepare(opts);
+    c = { o, red, size: 0, lost: 0, t: 0, bad: 0, anc: [], segs: [], kc };
     if (cache instanceof WeakMap) c.cache = cache;
     const v = walk(c, value, 0, ['$']);
     const stats: StateStats = { size: c.size + c.lost };
@@ -398,8 +418,8 @@ function obj(c: Ctx, v: object, depth: number, seg: Seg): Serialized {
 }
 
 /**
- * Escaped key, its JSON length with the colon, redacted?: memoized per call, because the
- * same few keys repeat across every row of a list.
+ * Escaped key, its JSON length with the colon, redacted?: memoized per options, because the
+ * same few keys repeat across every row of a list and every snapshot.
  */
 function keyInfo(c: Ctx, k: string): KeyInfo {
   let ki = c.kc.get(k);

@@ -15,9 +15,10 @@ import type { Entry } from '../models/timeline';
 import { FlagBadges } from './FlagBadges';
 
 export const ROW_HEIGHT = 20;
-const OVERSCAN = 10;
+const OVERSCAN = 5;
 /** Used before the container has been measured (and in DOMs without layout). */
 const FALLBACK_HEIGHT = 600;
+const FOLLOW = -1;
 
 export function Timeline({ model }: { model: PanelModel }) {
   const store = model.view.value;
@@ -26,30 +27,45 @@ export function Timeline({ model }: { model: PanelModel }) {
   const selected = model.selected.value;
   const th = model.thresholds.value.value;
   const ref = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
+  /** Where the user scrolled to; FOLLOW while the view sticks to the newest entries. */
+  const [scrollTop, setScrollTop] = useState(FOLLOW);
   const [height, setHeight] = useState(FALLBACK_HEIGHT);
-  const follow = useRef(true);
+  const following = scrollTop === FOLLOW;
+  /** The scrollTop last written while following (its scroll event is our own echo). */
+  const written = useRef(-1);
   const total = res.length * ROW_HEIGHT;
+  const bottom = Math.max(0, total - height);
+  const now = useRef({ bottom, following });
+  now.current = { bottom, following };
+
+  // Keep the scroller at the bottom while following. Positions are computed, never read
+  // back: a read after the DOM changed forces a layout, and this runs after every render.
+  // A hidden panel is not scrolled (nothing shows it; it would only force layouts): it
+  // catches up when shown.
+  const stick = (): void => {
+    const el = ref.current;
+    const { bottom: b, following: f } = now.current;
+    if (!el || !f || b === written.current) return;
+    if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return;
+    written.current = b;
+    el.scrollTop = b;
+  };
 
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     const measure = () => setHeight(el.clientHeight || FALLBACK_HEIGHT);
     measure();
-    if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(measure);
-    ro.observe(el);
-    return () => ro.disconnect();
+    document.addEventListener('visibilitychange', stick);
+    const ro = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(measure);
+    ro?.observe(el);
+    return () => {
+      ro?.disconnect();
+      document.removeEventListener('visibilitychange', stick);
+    };
   }, []);
 
-  // Stay at the bottom while following.
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (el && follow.current && total > el.clientHeight) {
-      el.scrollTop = total;
-      setScrollTop(el.scrollTop);
-    }
-  }, [total]);
+  useLayoutEffect(stick, [bottom, following]);
 
   // Bring a newly selected entry into view (keyboard, flag list).
   const selPos = selected ? res.positionOf(selected.index) : -1;
@@ -61,15 +77,19 @@ export function Timeline({ model }: { model: PanelModel }) {
     if (top < el.scrollTop) el.scrollTop = top;
     else if (top + ROW_HEIGHT > el.scrollTop + h) el.scrollTop = top + ROW_HEIGHT - h;
     else return;
-    follow.current = false;
+    written.current = -1;
     setScrollTop(el.scrollTop);
   }, [selected?.seq]);
 
   const onScroll = () => {
     const el = ref.current;
     if (!el) return;
-    setScrollTop(el.scrollTop);
-    follow.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT;
+    const st = el.scrollTop;
+    // The echo of our own stick(): nothing moved that the render does not know.
+    if (following && st === written.current) return;
+    written.current = -1;
+    // Scrolled to (near) the bottom: follow again.
+    setScrollTop(st + height >= total - ROW_HEIGHT ? FOLLOW : st);
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -79,18 +99,28 @@ export function Timeline({ model }: { model: PanelModel }) {
     }
   };
 
-  // Clamp like the browser does (the list may have shrunk since the last scroll event).
-  const top = Math.max(0, Math.min(scrollTop, total - height));
+  // While following, the bottom; else where the user scrolled, clamped like the browser does
+  // (the list may have shrunk since the last scroll event).
+  const top = following ? bottom : Math.max(0, Math.min(scrollTop, bottom));
   const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(res.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
+  // Rows live in a ring of slots: entry i is always drawn by slot i mod ring, at its own
+  // offset. When the window moves (a busy stream being followed moves it on every render), a
+  // row still in view keeps its element and text, and only the slots of rows that left are
+  // reused for rows that came in: no nodes made or dropped, and no text laid out again that
+  // did not change. DOM order is not visual order; aria-posinset says where each row is.
+  const ring = Math.ceil(height / ROW_HEIGHT) + 2 * OVERSCAN + 1;
   const rows = [];
-  for (let i = first; i < last; i++) {
-    const e = store.timeline.at(res.at(i));
+  for (let slot = 0; slot < ring; slot++) {
+    const i = first + ((((slot - first) % ring) + ring) % ring);
+    const e = i < last ? store.timeline.at(res.at(i)) : undefined;
     if (e) {
       rows.push(
         <TimelineRow
-          key={e.index}
+          key={slot}
           entry={e}
+          position={i}
+          total={res.length}
           store={store}
           th={th}
           selected={selected?.index === e.index}
@@ -121,9 +151,7 @@ export function Timeline({ model }: { model: PanelModel }) {
         aria-label="Timeline"
       >
         <div class="timeline-spacer" style={{ height: `${total}px` }}>
-          <div class="timeline-window" style={{ transform: `translateY(${first * ROW_HEIGHT}px)` }}>
-            {rows}
-          </div>
+          <div class="timeline-window">{rows}</div>
         </div>
         {res.length === 0 && (
           <div class="empty muted">
@@ -137,6 +165,9 @@ export function Timeline({ model }: { model: PanelModel }) {
 
 interface RowProps {
   entry: Entry;
+  /** Its place among the filtered entries (the row is drawn there). */
+  position: number;
+  total: number;
   store: SessionStore;
   th: Thresholds;
   selected: boolean;
@@ -188,7 +219,7 @@ function rowFacts(e: Entry, store: SessionStore, th: Thresholds): RowFacts {
   return f;
 }
 
-function TimelineRow({ entry: e, store, th, selected, onActivate }: RowProps) {
+function TimelineRow({ entry: e, position, total, store, th, selected, onActivate }: RowProps) {
   const proc = e.pid ? store.processes.get(e.pid) : undefined;
   const f = rowFacts(e, store, th);
   return (
@@ -202,12 +233,14 @@ function TimelineRow({ entry: e, store, th, selected, onActivate }: RowProps) {
       data-name={e.name}
       role="option"
       aria-selected={selected}
+      aria-posinset={position + 1}
+      aria-setsize={total}
       tabIndex={-1}
       onClick={onActivate}
       onKeyDown={(ev) => {
         if (ev.key === 'Enter') onActivate();
       }}
-      style={{ height: `${ROW_HEIGHT}px` }}
+      style={{ height: `${ROW_HEIGHT}px`, top: `${position * ROW_HEIGHT}px` }}
     >
       <span class="cell c-time">{clock(e.t)}</span>
       <span class="cell c-proc" title={proc?.name}>

@@ -43,6 +43,16 @@ export interface TravelState {
   step: number;
 }
 
+export interface PanelModelOptions {
+  storage?: KeyValueStore;
+  /**
+   * Paces how often delivered batches are announced to what shows them: called after each
+   * batch with the announcement, which it runs when it sees fit, once for any number of
+   * calls (see lib/frame.ts `paced`). Without it every batch is announced at once.
+   */
+  refresh?: (announce: () => void) => void;
+}
+
 export class PanelModel {
   /** The session of the inspected page. Replaced (not cleared) when the page reloads. */
   readonly live = signal(new SessionStore(null));
@@ -73,7 +83,7 @@ export class PanelModel {
   private flagIndex = new FlagIndex();
   private hintId = 0;
 
-  constructor(opts: { storage?: KeyValueStore } = {}) {
+  constructor(opts: PanelModelOptions = {}) {
     this.thresholds = new ThresholdsModel(opts.storage);
     this.filter = new TimelineFilter(this.view);
     this.selected = computed(() => {
@@ -110,7 +120,15 @@ export class PanelModel {
     });
     this.handlers = {
       session: (info) => this.onSession(info),
-      events: (events) => batch(() => this.live.value.apply(events)),
+      events: (events) => {
+        const refresh = opts.refresh;
+        if (!refresh) batch(() => this.live.value.apply(events));
+        else {
+          // The models take the batch now; what shows it is told when `refresh` says.
+          this.live.value.apply(events, false);
+          refresh(() => this.live.value.version.value++);
+        }
+      },
       dropped: (d) => this.onDropped(d),
       status: (s) => {
         this.linkStatus.value = s;
@@ -368,6 +386,6 @@ export class PanelModel {
   }
 }
 
-export function createPanelModel(opts: { storage?: KeyValueStore } = {}): PanelModel {
+export function createPanelModel(opts: PanelModelOptions = {}): PanelModel {
   return new PanelModel(opts);
 }

@@ -1,8 +1,9 @@
 /**
  * Everything recorded for one page session (or one imported file): processes, messages,
  * timeline, state history, and the raw events in order (so export is a plain stringify).
- * `apply` takes a delivered batch; the `version` signal is bumped once per batch, which is
- * what components subscribe to — never once per event.
+ * `apply` takes a delivered batch; the `version` signal is bumped once per batch (or less
+ * often, when the panel paces its redraws), which is what components subscribe to — never
+ * once per event.
  */
 import { signal } from '@preact/signals';
 import type {
@@ -46,8 +47,11 @@ export class SessionStore {
     readonly viewOnly = false,
   ) {}
 
-  /** Apply a batch of events. Never throws. */
-  apply(events: readonly HookEvent[]): void {
+  /**
+   * Apply a batch of events. Never throws. `announce: false` leaves the `version` bump to
+   * the caller (the panel redraws a busy stream at its own pace: PanelModel's `refresh`).
+   */
+  apply(events: readonly HookEvent[], announce = true): void {
     for (const ev of events) {
       this.raw.push(ev);
       try {
@@ -56,7 +60,7 @@ export class SessionStore {
         this.odd(`could not apply a ${String((ev as { type?: unknown }).type)} event: ${errText(e)}`);
       }
     }
-    this.version.value++;
+    if (announce) this.version.value++;
   }
 
   odd(what: string): void {
