@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 // Projects: fast unit/component/property tests; real-browser end-to-end tests that share
-// one built extension and run one file at a time (2-core machines); and the benchmarks
+// one built extension and run one file at a time (2-core machines); the reliability tests
+// (spoofing, tab isolation, injection, decoder fuzz, CSP), file-serial like e2e, part of a
+// plain `vitest run` and alone via `npm run test:reliability`, whose global setup prints the
+// reliability figures at the end; and the benchmarks
 // (`npm run bench`), which only run when asked for by name (`--project bench`), so a plain
 // `vitest run` (npm test) never picks them up.
 const benchAsked = process.argv.some(
@@ -21,6 +24,18 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          retry: 0,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'reliability',
+          include: ['tests/reliability/**/*.test.ts'],
+          globalSetup: ['tests/reliability/lib/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 180_000,

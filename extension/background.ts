@@ -4,21 +4,17 @@
  * state here is rebuilt from reconnecting Ports:
  *   tabId → the top frame's content Port      (tab id from port.sender, never from a message)
  *   tabId → the panel Ports of that tab        (tab id from the port name `hindsight-panel:<id>`)
- * Content → panel: validated (decodeToPanel), forwarded only to panels of the sender's tab;
- * dropped silently when no panel listens (the page keeps history; the panel asks with sync).
- * Panel → content: validated (decodeFromPanel), forwarded as a ToContent command.
+ * Content → panel: validated (gate.ts judgeFromContent), forwarded only to panels of the
+ * sender's tab; dropped silently when no panel listens (the page keeps history; the panel
+ * asks with sync). Refused messages are counted and reported to the tab's panels.
+ * Panel → content: validated (judgeFromPanel), forwarded as a ToContent command to the
+ * content script of the panel's own tab only.
  * All listeners are registered synchronously at top level (MV3).
  */
 
-import {
-  CONTENT_PORT,
-  decodeFromPanel,
-  decodeToPanel,
-  PANEL_PORT_PREFIX,
-  type ToContent,
-  type ToPanel,
-} from '../runtime-hook/protocol';
+import { CONTENT_PORT, PANEL_PORT_PREFIX, type ToContent, type ToPanel } from '../runtime-hook/protocol';
 import { browser, type Runtime } from './browser';
+import { judgeFromContent, judgeFromPanel } from './gate';
 
 const contentPorts = new Map<number, Runtime.Port>();
 const panelPorts = new Map<number, Set<Runtime.Port>>();
@@ -74,12 +70,9 @@ function onContentPort(port: Runtime.Port): void {
   port.onMessage.addListener((raw: unknown) => {
     if (contentPorts.get(tabId) !== port) return;
     if (!panelPorts.get(tabId)?.size) return;
-    const msg = decodeToPanel(raw);
-    if (!msg || msg.kind === 'page-gone') {
-      countDrop(tabId, 'malformed message from content script');
-      return;
-    }
-    toPanels(tabId, msg);
+    const verdict = judgeFromContent(raw);
+    if ('accept' in verdict) toPanels(tabId, verdict.accept);
+    else if ('drop' in verdict) countDrop(tabId, verdict.drop);
   });
   port.onDisconnect.addListener(() => {
     if (contentPorts.get(tabId) !== port) return;
@@ -97,13 +90,12 @@ function onPanelPort(port: Runtime.Port, tabId: number): void {
   }
   set.add(port);
   port.onMessage.addListener((raw: unknown) => {
-    const msg = decodeFromPanel(raw);
-    if (!msg) {
-      countDrop(tabId, 'malformed command from the panel');
-      return;
-    }
+    const verdict = judgeFromPanel(raw);
+    if ('drop' in verdict) countDrop(tabId, verdict.drop);
+    if (!('accept' in verdict)) return;
+    const { session, cmd } = verdict.accept;
     const content = contentPorts.get(tabId);
-    if (content) safePost(content, { kind: 'command', session: msg.session, cmd: msg.cmd });
+    if (content) safePost(content, { kind: 'command', session, cmd });
   });
   port.onDisconnect.addListener(() => {
     const s = panelPorts.get(tabId);

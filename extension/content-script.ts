@@ -3,8 +3,10 @@
  * background (a runtime Port). Runs at document_start in the top frame, isolated world.
  *
  * - Accepts window messages only from this very window with our tag and a valid shape
- *   (decodePageEnvelope). Tagged messages that fail are counted and reported upward as
- *   `dropped` (coalesced); untagged messages are the app's own and are ignored.
+ *   (decodePageEnvelope). Tagged messages that fail (from a frame, another protocol
+ *   version, a wrong shape) are counted and reported upward as `dropped`, coalesced, once a
+ *   panel listens for this tab (counts made before that wait for it; nothing wakes the
+ *   background for them); untagged messages are the app's own and are ignored.
  * - Opens the Port lazily, on the first valid page message, so pages without a hook never
  *   wake the background. The MV3 worker may stop at any time: the Port is reopened at once
  *   and then with a short backoff; while it is down, messages wait in a bounded queue. What
@@ -14,16 +16,14 @@
 import {
   CONTENT_PORT,
   type Command,
-  decodePageEnvelope,
   decodeToContent,
   EXT_SOURCE,
   type FromContent,
-  MAX_BODY_CHARS,
-  PAGE_SOURCE,
   PROTOCOL_VERSION,
 } from '../runtime-hook/protocol';
 import { browser, type Runtime } from './browser';
 import { COMPAT_OFF_KEY, COMPAT_STORAGE_KEY, mirrorCompatSetting } from './compat-setting';
+import { judgePageMessage } from './gate';
 
 /** Characters of batch bodies kept while the Port is down. */
 const QUEUE_MAX_CHARS = 4 * 1024 * 1024;
@@ -53,6 +53,8 @@ let stableTimer: ReturnType<typeof setTimeout> | undefined;
 const queue: FromContent[] = [];
 let queueChars = 0;
 let lastHello: Extract<FromContent, { kind: 'hello' }> | null = null;
+/** A panel for this tab is connected (the background says so on every (re)connect). */
+let panelListening = false;
 
 function connect(): void {
   clearTimeout(retryTimer);
@@ -71,6 +73,8 @@ function connect(): void {
   p.onDisconnect.addListener(() => {
     if (port !== p) return;
     port = null;
+    // Unknown until the background says again (it does on the next connect).
+    panelListening = false;
     clearTimeout(stableTimer);
     scheduleReconnect();
   });
@@ -134,8 +138,11 @@ function onPortMessage(raw: unknown): void {
   const m = decodeToContent(raw);
   if (!m) return;
   if (m.kind === 'panel') {
-    // A panel (re)connected for this tab: tell it which session lives here.
+    panelListening = m.connected;
+    // A panel (re)connected for this tab: tell it which session lives here, and what was
+    // refused while nobody listened.
     if (m.connected && lastHello) post(lastHello);
+    scheduleDropReport();
   } else {
     toPage({ kind: 'command', session: m.session, cmd: m.cmd });
   }
@@ -143,42 +150,31 @@ function onPortMessage(raw: unknown): void {
 
 // --- drop counting -------------------------------------------------------------------------
 
+/** Counts by reason (the small fixed set in gate.ts), kept until a panel listens. */
 const drops = new Map<string, number>();
-let dropsPending = false;
+let dropsTimer: ReturnType<typeof setTimeout> | undefined;
 
 function countDrop(reason: string): void {
   drops.set(reason, (drops.get(reason) ?? 0) + 1);
-  if (dropsPending) return;
-  dropsPending = true;
-  setTimeout(reportDrops, DROP_REPORT_MS);
+  scheduleDropReport();
+}
+
+function scheduleDropReport(): void {
+  if (!panelListening || dropsTimer !== undefined || drops.size === 0) return;
+  dropsTimer = setTimeout(reportDrops, DROP_REPORT_MS);
 }
 
 function reportDrops(): void {
-  dropsPending = false;
+  dropsTimer = undefined;
+  if (!panelListening) return;
   for (const [reason, count] of drops) send({ kind: 'dropped', where: 'content', reason, count });
   drops.clear();
-}
-
-function dropReason(data: Record<string, unknown>): string {
-  if (data.v !== PROTOCOL_VERSION) return 'protocol version mismatch';
-  if (data.kind === 'batch' && typeof data.body === 'string' && data.body.length > MAX_BODY_CHARS) {
-    return 'batch too large';
-  }
-  return 'malformed envelope';
 }
 
 // --- downward: window messages from the page -------------------------------------------
 
 /** Sessions already answered with `connect` (the hook answers every `connect` with a hello). */
 const answered = new Set<string>();
-
-function isTagged(data: unknown): data is Record<string, unknown> {
-  try {
-    return typeof data === 'object' && data !== null && (data as { source?: unknown }).source === PAGE_SOURCE;
-  } catch {
-    return false;
-  }
-}
 
 window.addEventListener('message', (event: MessageEvent) => {
   let data: unknown;
@@ -187,16 +183,13 @@ window.addEventListener('message', (event: MessageEvent) => {
   } catch {
     return;
   }
-  if (!isTagged(data)) return;
-  if (event.source !== window) {
-    countDrop('not from the page window');
+  const verdict = judgePageMessage(data, event.source === window);
+  if ('ignore' in verdict) return;
+  if ('drop' in verdict) {
+    countDrop(verdict.drop);
     return;
   }
-  const env = decodePageEnvelope(data);
-  if (!env) {
-    countDrop(dropReason(data));
-    return;
-  }
+  const env = verdict.accept;
   if (env.kind === 'hello') {
     const hello: FromContent = {
       kind: 'hello',

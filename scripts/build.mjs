@@ -31,7 +31,8 @@ import { ICON_SIZES, iconPng } from '../extension/icons/icon.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'extension');
-const dist = join(root, 'dist');
+// HINDSIGHT_DIST builds elsewhere (a second checkout's tests must not rebuild under a running browser).
+const dist = process.env.HINDSIGHT_DIST ? resolve(process.env.HINDSIGHT_DIST) : join(root, 'dist');
 const stage = join(dist, '.stage');
 const minify = !process.argv.includes('--no-minify');
 
@@ -46,8 +47,28 @@ export function chromeIdFromKey(keyBase64) {
 /** Output names never start with "_" (Chrome reserves those) and carry no path from the source. */
 const safeName = (name) => name.replace(/[^A-Za-z0-9.-]/g, '-').replace(/^[-.]+/, '') || 'chunk';
 
+/**
+ * The panel never sets HTML from strings: Preact's one `innerHTML = <value>` sink (the
+ * `dangerouslySetInnerHTML` prop, which no component uses) is made to set text instead, so
+ * even a future use could not turn page data into markup, and `web-ext lint` finds no
+ * unsafe assignment. The build fails if the pattern is not found (a Preact upgrade that
+ * moved it must be looked at).
+ */
+function noInnerHTML() {
+  return {
+    name: 'hindsight-no-innerhtml',
+    transform(code, id) {
+      if (!/[\\/]preact[\\/]dist[\\/]preact\.(module\.js|mjs)$/.test(id)) return null;
+      const sink = /(\b[\w$]+)\.innerHTML=([\w$]+)\.__html\b/g;
+      if (!sink.test(code)) throw new Error(`${id}: Preact's dangerouslySetInnerHTML sink not found`);
+      return { code: code.replace(sink, '$1.textContent=$2.__html'), map: null };
+    },
+  };
+}
+
 const shared = {
   configFile: false,
+  plugins: [noInnerHTML()],
   logLevel: 'warn',
   publicDir: false,
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
@@ -163,6 +184,9 @@ function checkOutput(dir) {
     const text = readFileSync(file, 'utf8');
     if (/\beval\s*\(/.test(text)) problems.push(`${rel}: contains eval(`);
     if (/\bnew\s+Function\b/.test(text)) problems.push(`${rel}: contains new Function`);
+    if (/\.(inner|outer)HTML\s*=(?!=)\s*(?![`'"]{2})/.test(text))
+      problems.push(`${rel}: sets innerHTML/outerHTML`);
+    if (/\b(insertAdjacentHTML|document\.write(ln)?)\s*\(/.test(text)) problems.push(`${rel}: writes HTML`);
     if (file.endsWith('.html') && /<script(?![^>]*\bsrc=)[^>]*>/i.test(text))
       problems.push(`${rel}: inline <script>`);
   }
@@ -196,7 +220,9 @@ async function main() {
   }
   rmSync(stage, { recursive: true, force: true });
   const ms = Math.round(performance.now() - t0);
-  console.log(`built dist/chrome (id ${chromeId}) and dist/firefox (${GECKO_ID}) in ${ms} ms`);
+  console.log(
+    `built ${relative(root, dist) || dist}/chrome (id ${chromeId}) and /firefox (${GECKO_ID}) in ${ms} ms`,
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

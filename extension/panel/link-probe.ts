@@ -10,11 +10,12 @@ interface ProbeState {
   sessions: SessionInfo[];
   events: HookEvent[];
   dropped: { where: string; reason: string; count: number }[];
+  ignored: { reason: string; count: number }[];
   statuses: LinkStatus[];
   link: PanelLink | null;
 }
 
-const probe: ProbeState = { sessions: [], events: [], dropped: [], statuses: [], link: null };
+const probe: ProbeState = { sessions: [], events: [], dropped: [], ignored: [], statuses: [], link: null };
 (globalThis as { __probe?: ProbeState }).__probe = probe;
 
 const tabId = Number(new URLSearchParams(location.search).get('tabId'));
@@ -28,6 +29,7 @@ if (Number.isSafeInteger(tabId) && tabId >= 0) {
       for (const e of events) probe.events.push(e);
     },
     dropped: (d) => probe.dropped.push(d),
+    ignored: (d) => probe.ignored.push(d),
     status: (s) => probe.statuses.push(s),
   });
 }

@@ -20,6 +20,11 @@ export interface LinkHandlers {
   events(events: HookEvent[]): void;
   /** Something was dropped on the way (bad shape, oversize, undecodable event): counted, shown. */
   dropped(d: { where: 'content' | 'background' | 'panel'; reason: string; count: number }): void;
+  /**
+   * Events refused without loss: already held (a resend, or a replay of old sequence
+   * numbers) or of another session. Counted apart from drops (see sequencer.ts).
+   */
+  ignored?(d: { reason: string; count: number }): void;
   status(s: LinkStatus): void;
 }
 

@@ -6,9 +6,10 @@
  * makes the Sequencer ask for `sync { since: lastSeq }`.
  */
 
-import { type Command, decodeToPanel, PANEL_PORT_PREFIX } from '../../runtime-hook/protocol';
+import { type Command, PANEL_PORT_PREFIX } from '../../runtime-hook/protocol';
 import { browser, type Runtime } from '../browser';
 import type { LinkHandlers, LinkStatus, PanelLink } from './link-types';
+import { type PanelRoute, routeToPanel } from './receive';
 import { Sequencer } from './sequencer';
 
 const BACKOFF_MIN_MS = 20;
@@ -40,31 +41,22 @@ export function connectLink(tabId: number, handlers: LinkHandlers): PanelLink {
     session: (info) => handlers.session(info),
     events: (events) => handlers.events(events),
     dropped: (d) => handlers.dropped(d),
+    ignored: (d) => handlers.ignored?.(d),
     command: post,
   });
 
+  const route: PanelRoute = {
+    hello: (info) => {
+      backoff = BACKOFF_MIN_MS;
+      setStatus('connected');
+      seq.hello(info);
+    },
+    batch: (b) => seq.batch(b),
+    dropped: (d) => handlers.dropped(d),
+    gone: () => setStatus('disconnected'),
+  };
   const onMessage = (raw: unknown): void => {
-    const m = decodeToPanel(raw);
-    if (!m) {
-      handlers.dropped({ where: 'panel', reason: 'malformed message from background', count: 1 });
-      return;
-    }
-    switch (m.kind) {
-      case 'hello':
-        backoff = BACKOFF_MIN_MS;
-        setStatus('connected');
-        seq.hello(m);
-        break;
-      case 'batch':
-        seq.batch(m);
-        break;
-      case 'dropped':
-        handlers.dropped({ where: m.where, reason: m.reason, count: m.count });
-        break;
-      case 'page-gone':
-        setStatus('disconnected');
-        break;
-    }
+    routeToPanel(raw, route);
   };
 
   const connect = (): void => {

@@ -3,9 +3,10 @@
  * models, and render. Opened as a plain extension page (tests, demos), the tab comes from
  * `?tabId=` and the theme may be forced with `?theme=light|dark`.
  */
-import { render } from 'preact';
+import { options, render } from 'preact';
 import { devtoolsTheme, inspectedTabId, type ThemeName } from '../browser';
 import { App } from './components/App';
+import { paced, perFrame } from './lib/frame';
 import { defaultStorage } from './lib/storage';
 import { connectLink } from './link';
 import { createPanelModel } from './models/panel';
@@ -19,8 +20,19 @@ const applyTheme = (t: ThemeName): void => {
 const forced = params.get('theme');
 applyTheme(forced === 'dark' || forced === 'light' ? forced : devtoolsTheme(applyTheme));
 
-const model = createPanelModel({ storage: defaultStorage() });
-model.attach(connectLink(tabId, model.handlers));
+// Re-render at most once per animation frame, however often batches arrive (lib/frame.ts).
+options.debounceRendering = perFrame();
+
+// A busy stream is redrawn at most twice a second; the models take every batch at once.
+const model = createPanelModel({ storage: defaultStorage(), refresh: paced(500) });
+// Events the link refused without loss (already held, another session) are kept with the
+// drop counters, under their own reasons; the toolbar shows them apart from drops.
+model.attach(
+  connectLink(tabId, {
+    ...model.handlers,
+    ignored: (d) => model.handlers.dropped({ where: 'panel', reason: d.reason, count: d.count }),
+  }),
+);
 // A handle for end-to-end tests and for poking at the panel from its own DevTools.
 (globalThis as { __HINDSIGHT_PANEL__?: unknown }).__HINDSIGHT_PANEL__ = model;
 

@@ -12,7 +12,10 @@
  *   (resending the same bytes would not help);
  * - a lone `rebase` event may jump a gap: the page's history no longer reaches back to
  *   lastSeq and the rebase says so;
- * - acks the latest lastSeq at most every `ackMs`, the trailing ack guaranteed.
+ * - acks the latest lastSeq at most every `ackMs`, the trailing ack guaranteed;
+ * - counts what it ignores, apart from what was lost (`ignored`, not `dropped`): events it
+ *   already holds (a resend after lost acks, or a replay of old sequence numbers) and
+ *   batches of a session other than the current one (or before any hello).
  */
 import type { Command, HookEvent } from '../../runtime-hook/protocol';
 import { decodeBatchBody } from '../../runtime-hook/protocol';
@@ -22,6 +25,8 @@ export interface SequencerOutput {
   session(info: SessionInfo): void;
   events(events: HookEvent[]): void;
   dropped(d: { where: 'panel'; reason: string; count: number }): void;
+  /** Events refused without loss (already held, another session): counted, not dropped. */
+  ignored?(d: { reason: string; count: number }): void;
   /** Send a command to the page of `session`. */
   command(session: string, cmd: Command): void;
 }
@@ -46,6 +51,12 @@ export interface BatchIn {
   count: number;
   body: string;
 }
+
+/** Reasons given to `ignored`. */
+export const IGNORED_HELD = 'events already held (resent or replayed)';
+export const IGNORED_OTHER_SESSION = 'events of another session';
+export const IGNORED_NO_SESSION = 'events before the page said hello';
+export const IGNORED_REASONS: readonly string[] = [IGNORED_HELD, IGNORED_OTHER_SESSION, IGNORED_NO_SESSION];
 
 const realClock: Clock = {
   now: () => Date.now(),
@@ -101,10 +112,13 @@ export class Sequencer {
   }
 
   batch(b: BatchIn): void {
-    const session = this.current;
-    if (session === null || b.session !== session) return;
     if (!Number.isSafeInteger(b.first) || !Number.isSafeInteger(b.count) || b.first < 1 || b.count < 1)
       return;
+    const session = this.current;
+    if (session === null || b.session !== session) {
+      this.ignore(session === null ? IGNORED_NO_SESSION : IGNORED_OTHER_SESSION, b.count);
+      return;
+    }
     const end = b.first + b.count - 1;
     if (b.first > this.last + 1) {
       if (b.count === 1 && this.tryRebase(b)) return;
@@ -112,8 +126,10 @@ export class Sequencer {
       this.requestGapSync();
       return;
     }
+    // Events up to lastSeq are held already: a resend (acks lost on the way) or a replay.
+    this.ignore(IGNORED_HELD, Math.min(end, this.last) - b.first + 1);
     if (end <= this.last) {
-      // Everything held already (a resend): ack again so the page moves on.
+      // Ack again so the page moves on.
       this.ackSoon();
       return;
     }
@@ -132,6 +148,10 @@ export class Sequencer {
     const lost = end - before - deliver.length;
     if (lost > 0) this.out.dropped({ where: 'panel', reason: 'malformed event', count: lost });
     this.ackSoon();
+  }
+
+  private ignore(reason: string, count: number): void {
+    if (count > 0) this.out.ignored?.({ reason, count });
   }
 
   /** The transport went away: pending acks and gap syncs are moot; a hello will resync. */

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../extension/panel/components/App';
 import { ErrorBoundary } from '../../extension/panel/components/ErrorBoundary';
 import { createPanelModel } from '../../extension/panel/models/panel';
+import { IGNORED_HELD } from '../../extension/panel/sequencer';
 import { FakeLink, Script, SESSION } from './panel-fixtures';
 
 afterEach(() => {
@@ -201,6 +202,12 @@ describe('App', () => {
       model.handlers.dropped({ where: 'content', reason: 'malformed', count: 3 });
     });
     expect(screen.getByTestId('drops').textContent).toBe('3 dropped (malformed)');
+    // Events refused without loss are shown apart, not as drops.
+    await run(() => {
+      model.handlers.dropped({ where: 'panel', reason: IGNORED_HELD, count: 4 });
+    });
+    expect(screen.getByTestId('drops').textContent).toBe('3 dropped (malformed)');
+    expect(screen.getByTestId('ignored').textContent).toBe('4 ignored');
     await run(() => model.handlers.session({ ...SESSION, session: 'other' }));
     expect(screen.getByTestId('reloaded').textContent).toContain('page reloaded');
     expect(screen.queryAllByTestId('timeline-row')).toEqual([]);

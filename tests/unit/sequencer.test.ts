@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../extension/panel/link-types';
-import { type Clock, Sequencer } from '../../extension/panel/sequencer';
+import {
+  type Clock,
+  IGNORED_HELD,
+  IGNORED_NO_SESSION,
+  IGNORED_OTHER_SESSION,
+  Sequencer,
+} from '../../extension/panel/sequencer';
 import type { Command, HookEvent } from '../../runtime-hook/protocol';
 
 /** A manual clock: time moves only with `advance`, timers fire in order. */
@@ -46,6 +52,7 @@ function setup() {
     sessions: [] as SessionInfo[],
     events: [] as HookEvent[],
     dropped: [] as { reason: string; count: number }[],
+    ignored: [] as { reason: string; count: number }[],
     commands: [] as { session: string; cmd: Command }[],
   };
   const seq = new Sequencer(
@@ -53,6 +60,7 @@ function setup() {
       session: (i) => out.sessions.push(i),
       events: (evs) => out.events.push(...evs),
       dropped: (d) => out.dropped.push({ reason: d.reason, count: d.count }),
+      ignored: (d) => out.ignored.push(d),
       command: (session, cmd) => out.commands.push({ session, cmd }),
     },
     { clock },
@@ -173,6 +181,24 @@ describe('Sequencer', () => {
     batch(5, 1, 's1'); // late batch of the old session
     batch(1, 2, 's2');
     expect(seqs()).toEqual([1, 2, 3, 4, 1, 2]);
+  });
+
+  it('counts what it ignores apart from drops: held events, other sessions, before a hello', () => {
+    const { seq, batch, seqs, out } = setup();
+    batch(1, 2);
+    seq.hello(info('s1'));
+    batch(1, 4);
+    batch(2, 2); // a replay of old sequence numbers
+    batch(3, 3); // partly held: 3 and 4 are, 5 is new
+    batch(6, 1, 'other');
+    expect(seqs()).toEqual([1, 2, 3, 4, 5]);
+    expect(out.ignored).toEqual([
+      { reason: IGNORED_NO_SESSION, count: 2 },
+      { reason: IGNORED_HELD, count: 2 },
+      { reason: IGNORED_HELD, count: 2 },
+      { reason: IGNORED_OTHER_SESSION, count: 1 },
+    ]);
+    expect(out.dropped).toEqual([]);
   });
 
   it('ignores batches before any hello', () => {

@@ -1,4 +1,5 @@
 /** Small badges for flags on a row; the full text (with thresholds) is in the tooltip. */
+import { clip } from '../lib/format';
 import type { Flag, FlagKind } from '../models/flags';
 
 export const FLAG_LABEL: Record<FlagKind, string> = {
@@ -20,7 +21,12 @@ export function FlagBadges({ flags, counts }: { flags: Flag[]; counts?: Map<stri
       {[...kinds].map(([kind, texts]) => {
         const n = counts?.get(kind);
         return (
-          <span key={kind} class={`badge badge-${kind}`} data-flag={kind} title={texts.join('\n')}>
+          <span
+            key={kind}
+            class={`badge badge-${kind}`}
+            data-flag={kind}
+            title={texts.map((t) => clip(t, 1000)).join('\n')}
+          >
             {FLAG_LABEL[kind]}
             {n && n > 1 ? ` ×${n}` : ''}
           </span>

@@ -2,6 +2,7 @@
  * Flags now in force, one line per process and rule, with what fired against which
  * threshold and how often. Clicking one selects its newest occurrence.
  */
+import { clip } from '../lib/format';
 import type { PanelModel } from '../models/panel';
 import { FLAG_LABEL } from './FlagBadges';
 
@@ -28,8 +29,8 @@ export function FlagsView({ model }: { model: PanelModel }) {
           title="Select the newest occurrence"
         >
           <span class={`badge badge-${g.kind}`}>{FLAG_LABEL[g.kind]}</span>
-          <span class="flag-proc">{store.processes.get(g.pid)?.name ?? g.pid}</span>
-          <span class="flag-text">{g.last.text}</span>
+          <span class="flag-proc">{clip(store.processes.get(g.pid)?.name ?? g.pid, 120)}</span>
+          <span class="flag-text">{clip(g.last.text)}</span>
           {g.count > 1 && <span class="muted"> ×{g.count}</span>}
         </button>
       ))}

@@ -3,6 +3,7 @@
  * mailbox depth, what time travel it supports, where it is in time, and flag badges.
  * Clicking a row toggles it in the timeline's process filter.
  */
+import { clip } from '../lib/format';
 import { type Flag, type FlagGroup, stepFlags } from '../models/flags';
 import type { PanelModel } from '../models/panel';
 import type { ProcessRow } from '../models/processes';
@@ -76,7 +77,7 @@ export function ProcessList({ model }: { model: PanelModel }) {
             aria-selected={active}
             tabIndex={0}
             style={{ paddingLeft: `${depth * 14 + 6}px` }}
-            title={`${row.name} (${row.pid}) — ${capsText(row)}${row.statusReason ? `\n${row.statusReason}` : ''}`}
+            title={`${row.name} (${row.pid}) — ${capsText(row)}${row.statusReason ? `\n${clip(row.statusReason, 1000)}` : ''}`}
             onClick={() => {
               model.filter.togglePid(row.pid);
               model.focusPid.value = row.pid;

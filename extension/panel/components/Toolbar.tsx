@@ -5,19 +5,32 @@
  */
 import type { PanelModel } from '../models/panel';
 import { ENTRY_KINDS, type EntryKind } from '../models/timeline';
+import { IGNORED_REASONS } from '../sequencer';
 import { StoreOps } from './StoreOps';
 
 const KIND_LABEL: Record<EntryKind, string> = { message: 'Messages', step: 'Steps', notice: 'Notices' };
 
+/** Counted but not lost (the link already held them, or they were of another session). */
+const isIgnored = (d: { where: string; reason: string }) =>
+  d.where === 'panel' && IGNORED_REASONS.includes(d.reason);
+
 export function dropSummary(model: PanelModel): { total: number; text: string } {
   const reasons = new Map<string, number>();
-  for (const d of model.drops.value) reasons.set(d.reason, (reasons.get(d.reason) ?? 0) + d.count);
+  for (const d of model.drops.value)
+    if (!isIgnored(d)) reasons.set(d.reason, (reasons.get(d.reason) ?? 0) + d.count);
   const live = model.live.value;
   live.version.value;
   if (live.pageDropped) reasons.set('in the page', (reasons.get('in the page') ?? 0) + live.pageDropped);
   let total = 0;
   for (const n of reasons.values()) total += n;
   return { total, text: `${total} dropped (${[...reasons.keys()].join(', ')})` };
+}
+
+export function ignoredSummary(model: PanelModel): { total: number; title: string } {
+  const list = model.drops.value.filter(isIgnored);
+  let total = 0;
+  for (const d of list) total += d.count;
+  return { total, title: list.map((d) => `${d.count} ${d.reason}`).join('\n') };
 }
 
 export function Toolbar({ model, onSettings }: { model: PanelModel; onSettings(): void }) {
@@ -29,6 +42,7 @@ export function Toolbar({ model, onSettings }: { model: PanelModel; onSettings()
   const kinds = model.filter.kinds.value;
   const res = model.filter.result.value;
   const drops = dropSummary(model);
+  const ignored = ignoredSummary(model);
   const reloads = model.reloads.value;
   const odd = view.oddCount();
   const onFile = async (e: Event) => {
@@ -117,11 +131,19 @@ export function Toolbar({ model, onSettings }: { model: PanelModel; onSettings()
           {odd} odd event{odd === 1 ? '' : 's'}
         </span>
       )}
+      {ignored.total > 0 && (
+        <span class="note" data-testid="ignored" title={`Refused, nothing lost:\n${ignored.title}`}>
+          {ignored.total.toLocaleString('en-US')} ignored
+        </span>
+      )}
       {drops.total > 0 && (
         <span
           class="note warn"
           data-testid="drops"
-          title={model.drops.value.map((d) => `${d.count} at ${d.where}: ${d.reason}`).join('\n')}
+          title={model.drops.value
+            .filter((d) => !isIgnored(d))
+            .map((d) => `${d.count} at ${d.where}: ${d.reason}`)
+            .join('\n')}
         >
           {drops.text}
         </span>

@@ -25,3 +25,14 @@ export function size(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
   return `${(n / (1024 * 1024)).toFixed(1)} MB`;
 }
+
+/**
+ * Page text cut for places that are always on screen (flag lines, tooltips): a page can
+ * name a key or a reason with 100,000 characters, and laying that out on every frame would
+ * stall the panel. The inspector and state tree show the whole text where asked.
+ */
+export function clip(text: string, max = 300): string {
+  return text.length <= max
+    ? text
+    : `${text.slice(0, max)}… (${text.length.toLocaleString('en-US')} characters)`;
+}

@@ -20,7 +20,10 @@ import { fileURLToPath } from 'node:url';
 import { type BrowserContext, type CDPSession, chromium, type Page, type Worker } from 'playwright-core';
 import { CdpConnection, listTargets } from './cdp';
 
-export const CHROME_DIST = fileURLToPath(new URL('../../../dist/chrome', import.meta.url));
+/** dist/chrome, or `$HINDSIGHT_DIST/chrome` when the build was made elsewhere (scripts/build.mjs). */
+export const CHROME_DIST = process.env.HINDSIGHT_DIST
+  ? resolve(process.env.HINDSIGHT_DIST, 'chrome')
+  : fileURLToPath(new URL('../../../dist/chrome', import.meta.url));
 /** Pinned by the "key" in manifest.json. */
 export const EXTENSION_ID = 'cfpaoeehohmmbebmohdjbfphnmljeend';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -44,6 +47,8 @@ export interface DevtoolsPanelHandle {
   tabId: number;
   /** Evaluate an expression inside the panel iframe (promises awaited, value returned as JSON). */
   evaluate<T = unknown>(expression: string): Promise<T>;
+  /** A raw CDP command to the panel iframe's target. */
+  send<T = unknown>(method: string, params?: object): Promise<T>;
   close(): void;
 }
 
@@ -269,6 +274,7 @@ export async function launchChromium(opts: LaunchChromiumOptions = {}): Promise<
                 url: t.url,
                 tabId,
                 evaluate: <T>(expression: string) => c.evaluate<T>(expression),
+                send: <T>(method: string, params?: object) => c.send<T>(method, params),
                 close: () => c.close(),
               };
             }

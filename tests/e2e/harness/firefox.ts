@@ -16,7 +16,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 
-export const FIREFOX_DIST = fileURLToPath(new URL('../../../dist/firefox', import.meta.url));
+/** dist/firefox, or `$HINDSIGHT_DIST/firefox` when the build was made elsewhere (scripts/build.mjs). */
+export const FIREFOX_DIST = process.env.HINDSIGHT_DIST
+  ? resolve(process.env.HINDSIGHT_DIST, 'firefox')
+  : fileURLToPath(new URL('../../../dist/firefox', import.meta.url));
 export const FIREFOX_PATH = '/usr/bin/firefox-esr';
 export const GECKO_ID = 'hindsight@hindsight.dev';
 /** Pinned through the `extensions.webextensions.uuids` pref. */

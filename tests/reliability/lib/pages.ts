@@ -1,0 +1,79 @@
+/**
+ * Test pages for the reliability tests: the hook app (apps/hook-app.ts, the real runtime
+ * hook) bundled once per run to one classic script, and small servers for the app origin,
+ * a second origin (cross-origin frames) and a canary that records every request made to it.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { type Routes, type StaticServer, startStaticServer } from '../../e2e/harness/server';
+
+const ENTRY = fileURLToPath(new URL('../apps/hook-app.ts', import.meta.url));
+
+let bundled: Promise<string> | undefined;
+
+/** The hook app as one classic script (development mode, as an app under development runs). */
+export function hookAppBundle(): Promise<string> {
+  bundled ??= (async () => {
+    const out = await build({
+      configFile: false,
+      logLevel: 'silent',
+      mode: 'development',
+      define: { 'process.env.NODE_ENV': JSON.stringify('development') },
+      build: {
+        write: false,
+        minify: false,
+        sourcemap: false,
+        lib: { entry: ENTRY, formats: ['iife'], name: 'HindsightTestApp', fileName: () => 'app.js' },
+      },
+    });
+    const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; code?: string }[] }[];
+    const chunk = outputs.flatMap((o) => o.output).find((o) => o.type === 'chunk');
+    if (!chunk?.code) throw new Error('no bundle for the hook app');
+    return chunk.code;
+  })();
+  return bundled;
+}
+
+export const page = (body: string, scripts: string[] = ['/app.js']) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>reliability</title>${scripts
+    .map((s) => `<script src="${s}"></script>`)
+    .join('')}</head><body>${body}</body></html>`;
+
+/** Serve the hook app at /app.js, plus `routes`. */
+export async function serveHookApp(routes: Routes = {}): Promise<StaticServer> {
+  return startStaticServer({
+    '/app.js': await hookAppBundle(),
+    '/index.html': page('<p>app</p>'),
+    ...routes,
+  });
+}
+
+export interface Canary {
+  /** Origin, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  /** Paths requested so far (`/exec/<id>` from a script that ran, `/load/<id>` from markup). */
+  hits: string[];
+  close(): Promise<void>;
+}
+
+/** A server that answers everything with an empty 204 and remembers what was asked. */
+export async function startCanary(): Promise<Canary> {
+  const hits: string[] = [];
+  const server = createServer((req, res) => {
+    hits.push(req.url ?? '');
+    res.writeHead(204, { 'access-control-allow-origin': '*' }).end();
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
+  };
+}
