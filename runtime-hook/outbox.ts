@@ -128,24 +128,31 @@ export class Outbox {
     this.acked = since;
     this.lastProgress = Date.now();
     this.backoff = RESEND_AFTER_MS;
-    const oldest = this.ring.length > this.head ? this.ring[this.head].seq : this.seq + 1;
-    if (since < oldest - 1) {
-      // The panel missed events that are gone. Hand it every process and the base states
-      // the remaining deltas build on, numbered just before the oldest kept event.
-      const rebase: RebaseEvent = {
-        type: 'rebase',
-        seq: oldest - 1,
-        t: now,
-        dropped: oldest - 1 - since,
-        processes: this.processes(),
-        bases: [...this.bases].map(([pid, b]) => ({ pid, ...b })),
-      };
-      this.post(oldest - 1, 1, `[${JSON.stringify(rebase)}]`);
-      this.sent = oldest - 1;
-    } else {
-      this.sent = since;
-    }
+    this.sent = since;
+    this.rebaseIfEvicted(now);
     this.schedule();
+  }
+
+  /**
+   * Events after `sent` that are gone from the ring (a panel opened late, or a page that
+   * produced faster than the link carries, so unsent events were evicted): hand the panel
+   * every process and the base states the remaining deltas build on, numbered just before
+   * the oldest kept event, with the count dropped. Without it the stream would stall for
+   * good: nothing after `sent` could be posted, and the panel would see no gap to ask about.
+   */
+  private rebaseIfEvicted(now: number): void {
+    const oldest = this.ring.length > this.head ? this.ring[this.head].seq : this.seq + 1;
+    if (this.sent >= oldest - 1) return;
+    const rebase: RebaseEvent = {
+      type: 'rebase',
+      seq: oldest - 1,
+      t: now,
+      dropped: oldest - 1 - this.sent,
+      processes: this.processes(),
+      bases: [...this.bases].map(([pid, b]) => ({ pid, ...b })),
+    };
+    this.post(oldest - 1, 1, `[${JSON.stringify(rebase)}]`);
+    this.sent = oldest - 1;
   }
 
   private checkResend(): void {
@@ -169,6 +176,7 @@ export class Outbox {
 
   flush(): void {
     if (!this.streaming) return;
+    this.rebaseIfEvicted(Date.now());
     const limit = Math.min(this.seq, this.acked + SEND_WINDOW);
     const base = this.ring.length > this.head ? this.ring[this.head].seq : this.seq + 1;
     let from = Math.max(this.sent + 1, base);

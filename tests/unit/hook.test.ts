@@ -1,5 +1,5 @@
 import { applyMiddleware, compose, legacy_createStore, type StoreEnhancer } from 'redux';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { createFluxStore } from '../../runtime-hook/adapters/flux-store';
 import { hindsightEnhancer } from '../../runtime-hook/adapters/redux';
 import { SEND_WINDOW } from '../../runtime-hook/protocol';
@@ -190,6 +190,25 @@ describe('flux store through the hook', () => {
     expect(ext.of('notice').some((n) => /2 reports|reports not recorded/.test(n.text))).toBe(true);
     expect(revive(ext.latest(pid)!)).toEqual(store.state);
   });
+
+  test('a page faster than the link: unsent events evicted from the ring become a counted rebase, and the stream goes on', async () => {
+    const ext = new FakeExtension({ history: { maxEvents: 50 } });
+    const store = boardStore(ext);
+    ext.open();
+    await settle();
+    const before = ext.lastSeq;
+    // More than a send window of events in one go, while the panel acks as usual: most are
+    // evicted from the ring before the outbox could ever post them.
+    const pending: Promise<unknown>[] = [];
+    for (let i = 0; i < SEND_WINDOW / 2; i++) pending.push(store.dispatch('add', `t${i}`));
+    await Promise.all(pending);
+    expect(ext.hook.lastSeq - before).toBeGreaterThan(SEND_WINDOW + 50);
+    await vi.waitFor(() => expect(ext.lastSeq).toBe(ext.hook.lastSeq), { timeout: 15_000, interval: 20 });
+    const rebase = ext.of('rebase').at(-1);
+    expect(rebase?.dropped).toBeGreaterThan(0);
+    const pid = rebase!.processes[0].pid;
+    expect(revive(ext.latest(pid)!)).toEqual(store.state);
+  }, 30_000);
 });
 
 describe('flow control', () => {
