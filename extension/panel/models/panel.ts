@@ -4,12 +4,14 @@
  * time-travel commands. main.tsx creates one, hands `handlers` to connectLink, and
  * `attach`es the returned link; components read everything else.
  */
-import { batch, computed, type ReadonlySignal, signal } from '@preact/signals';
+import { batch, computed, effect, type ReadonlySignal, signal, untracked } from '@preact/signals';
 import type { Command, StoreOp } from '../../../runtime-hook/protocol';
+import { size } from '../lib/format';
 import type { KeyValueStore } from '../lib/storage';
 import type { LinkHandlers, LinkStatus, PanelLink, SessionInfo } from '../link-types';
 import { TimelineFilter } from './filter';
 import { type FlagGroup, FlagIndex } from './flags';
+import { HistoryBudgetModel } from './history-budget';
 import { type Inspection, inspect } from './inspect';
 import { intervalFor, planReplay } from './replay';
 import { compareReplay, newestMid, type ReplayPair, type ReplayRun } from './replay-compare';
@@ -43,6 +45,14 @@ export interface TravelState {
   step: number;
 }
 
+/** What the viewed session's history holds against its memory budget (bytes). */
+export interface HistoryUse {
+  bytes: number;
+  budget: number;
+  /** Steps whose state was released to stay within the budget. */
+  released: number;
+}
+
 export interface PanelModelOptions {
   storage?: KeyValueStore;
   /**
@@ -66,6 +76,9 @@ export class PanelModel {
   /** One user-facing message about the last action ("this process cannot jump"). */
   readonly hint = signal<Hint | null>(null);
   readonly thresholds: ThresholdsModel;
+  /** The state history's memory budget (Settings), applied to the live and imported sessions. */
+  readonly historyBudget: HistoryBudgetModel;
+  readonly historyUse: ReadonlySignal<HistoryUse>;
   readonly filter: TimelineFilter;
   readonly selectedSeq = signal<number | null>(null);
   /** The process the mailbox and replay controls are about. */
@@ -85,6 +98,24 @@ export class PanelModel {
 
   constructor(opts: PanelModelOptions = {}) {
     this.thresholds = new ThresholdsModel(opts.storage);
+    this.historyBudget = new HistoryBudgetModel(opts.storage);
+    // Every session gets the user's budget: the live one (also after a reload replaced it)
+    // and an opened file. `untracked`: applying it bumps the store's version, which must
+    // not make this effect depend on every batch.
+    effect(() => {
+      const budget = this.historyBudget.value.value;
+      const stores = [this.live.value, this.imported.value?.store];
+      untracked(() => {
+        for (const s of stores) s?.setBudget(budget);
+      });
+    });
+    this.historyUse = computed(() => {
+      const store = this.view.value;
+      store.version.value;
+      this.historyBudget.value.value;
+      const h = store.history;
+      return { bytes: h.bytes, budget: store.historyBudget, released: h.released };
+    });
     this.filter = new TimelineFilter(this.view);
     this.selected = computed(() => {
       const store = this.view.value;
@@ -242,6 +273,14 @@ export class PanelModel {
       return false;
     }
     const rec = store.history.get(pid, step);
+    if (rec?.released) {
+      const first = store.history.firstKept(pid);
+      this.say(
+        `step ${step} of ${row.name}: its state was released to keep the history within its ${size(store.historyBudget)} memory budget (Settings)${first ? `; the oldest step still held is ${first.step}` : ''}`,
+        'warn',
+      );
+      return false;
+    }
     if (rec?.state === undefined) {
       this.say(`step ${step} has no state to jump to${rec?.broken ? ` (${rec.broken})` : ''}`, 'warn');
       return false;

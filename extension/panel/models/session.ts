@@ -15,9 +15,12 @@ import type {
   StepEvent,
 } from '../../../runtime-hook/protocol';
 import { SKIP_MUTATION, STORE_OP_MUTATION, UNSKIP_MUTATION } from '../../../runtime-hook/protocol';
+import { size } from '../lib/format';
 import type { SessionInfo } from '../link-types';
+import { EventLog } from './event-log';
 import type { FlagFact } from './flags';
 import { History, type StepRecord } from './history';
+import { DEFAULT_HISTORY_BUDGET } from './history-budget';
 import { type MessageRow, Messages } from './messages';
 import { Processes } from './processes';
 import { Timeline } from './timeline';
@@ -30,8 +33,14 @@ export class SessionStore {
   readonly messages = new Messages();
   readonly timeline = new Timeline();
   readonly history = new History();
-  /** Every applied event, in order, as decoded (export writes these). */
-  readonly raw: HookEvent[] = [];
+  private log = new EventLog();
+  /** Bytes of estimated history to keep (history-cost.ts); the panel sets the user's. */
+  private budget = DEFAULT_HISTORY_BUDGET;
+  /** The last applied event's seq and time (a budget change's notice is dated there). */
+  private lastSeq = 0;
+  private lastT = 0;
+  /** The timeline already says the budget was reached (once a session, not per release). */
+  private budgetNoted = false;
   /** Facts that can fire flags (see flags.ts), append-only. */
   readonly flagFacts: FlagFact[] = [];
   /** Odd events, counted by what was odd ("started for an unknown message"). */
@@ -53,14 +62,56 @@ export class SessionStore {
    */
   apply(events: readonly HookEvent[], announce = true): void {
     for (const ev of events) {
-      this.raw.push(ev);
+      const at = this.log.push(ev);
       try {
-        this.applyOne(ev);
+        this.applyOne(ev, at);
+        this.lastSeq = ev.seq;
+        this.lastT = ev.t;
       } catch (e) {
         this.odd(`could not apply a ${String((ev as { type?: unknown }).type)} event: ${errText(e)}`);
       }
     }
     if (announce) this.version.value++;
+  }
+
+  /**
+   * Every applied event, in order, as decoded (export writes these) — except those of steps
+   * released for the memory budget, which one notice in their place counts.
+   */
+  get raw(): HookEvent[] {
+    return this.log.events(this.history.released);
+  }
+
+  get historyBudget(): number {
+    return this.budget;
+  }
+
+  /** Change the budget; a smaller one releases old states now (announced). */
+  setBudget(bytes: number): void {
+    this.budget = bytes;
+    if (this.trim(this.lastSeq, this.lastT)) this.version.value++;
+  }
+
+  /**
+   * Keep the history within the budget, after every step so that no batch (a whole
+   * imported file is one) ever holds more. The first release of a session is noted in the
+   * timeline; the running count is in Settings.
+   */
+  private trim(seq: number, t: number): boolean {
+    const out = this.history.trim(this.budget);
+    if (!out) return false;
+    for (const r of out.released) this.log.release(r.logIndex, r.pid, r.step);
+    for (const b of out.bases) this.log.makeFull(b.logIndex, b.state);
+    if (!this.budgetNoted) {
+      this.budgetNoted = true;
+      this.notice(
+        seq,
+        t,
+        'warn',
+        `the history reached its ${size(this.budget)} memory budget: the oldest steps' states are being released (counted in Settings)`,
+      );
+    }
+    return true;
   }
 
   odd(what: string): void {
@@ -80,7 +131,7 @@ export class SessionStore {
     return row;
   }
 
-  private applyOne(ev: HookEvent): void {
+  private applyOne(ev: HookEvent, at: number): void {
     switch (ev.type) {
       case 'process':
         this.processes.announce(ev);
@@ -101,7 +152,7 @@ export class SessionStore {
         this.done(ev);
         return;
       case 'step':
-        this.step(ev);
+        this.step(ev, at);
         return;
       case 'travel':
         this.proc(ev.pid).travel = ev.step;
@@ -131,7 +182,7 @@ export class SessionStore {
         this.notice(ev.seq, ev.t, 'info', ev.on ? 'recording resumed' : 'recording paused');
         return;
       case 'rebase':
-        this.rebase(ev);
+        this.rebase(ev, at);
         return;
       default:
         this.odd('unknown event type');
@@ -199,9 +250,10 @@ export class SessionStore {
     this.flagFacts.push({ on: 'queued', mid: ev.mid });
   }
 
-  private step(ev: StepEvent): void {
+  private step(ev: StepEvent, at: number): void {
     const row = this.proc(ev.pid);
     const rec = this.history.add(ev);
+    rec.logIndex = at;
     row.steps = this.history.count(ev.pid);
     row.lastStep = ev.step;
     let msg: MessageRow | undefined;
@@ -232,9 +284,10 @@ export class SessionStore {
       ...(ev.mid !== undefined ? { mid: ev.mid } : {}),
     });
     this.flagFacts.push({ on: 'step', pid: ev.pid, step: ev.step });
+    this.trim(ev.seq, ev.t);
   }
 
-  private rebase(ev: RebaseEvent): void {
+  private rebase(ev: RebaseEvent, at: number): void {
     for (const p of ev.processes) this.processes.announce(p);
     if (ev.dropped) this.pageDropped += ev.dropped;
     this.notice(
@@ -246,7 +299,7 @@ export class SessionStore {
     for (const b of ev.bases) {
       const row = this.proc(b.pid);
       const had = this.timeline.stepEntry(b.pid, b.step);
-      this.history.base(b.pid, b.step, b.full, b.stats, ev.seq, ev.t);
+      this.history.base(b.pid, b.step, b.full, b.stats, ev.seq, ev.t).logIndex = at;
       row.steps = this.history.count(b.pid);
       row.lastStep = b.step;
       if (!had) {
@@ -261,6 +314,7 @@ export class SessionStore {
         this.flagFacts.push({ on: 'step', pid: b.pid, step: b.step });
       }
     }
+    this.trim(ev.seq, ev.t);
   }
 }
 
