@@ -168,12 +168,16 @@ function selectEntry(index: number): Promise<{
   ).__HINDSIGHT_PANEL__;
   const e = m.live.value.timeline.at(index);
   m.select(e.seq);
-  // The panel renders once per animation frame (or a timer when hidden): wait for it.
-  const deadline = Date.now() + 5000;
+  // The panel renders once per animation frame (or a timer when hidden), and a very long
+  // hostile value can take a while on a loaded machine: wait for the entry and its text.
+  const deadline = Date.now() + 20_000;
   return new Promise((ok) => {
     const look = () => {
       const ins = document.querySelector('[data-testid=inspector]');
-      if (ins?.getAttribute('data-seq') !== String(e.seq) && Date.now() < deadline) {
+      const needsName = e.kind === 'message' || e.kind === 'notice';
+      const ready =
+        ins?.getAttribute('data-seq') === String(e.seq) && (!needsName || !!ins?.textContent?.includes(e.name));
+      if (!ready && Date.now() < deadline) {
         setTimeout(look, 5);
         return;
       }
@@ -348,6 +352,7 @@ it('renders a corpus of hostile strings in the real panel as text: nothing runs,
   let walked = 0;
   let shown = 0;
   let hostileEntries = 0;
+  const notShown: { seq: number; name: string; length: number }[] = [];
   let previewRenders = 0;
   let pokes = 0;
   const insides: Inside[] = [];
@@ -358,6 +363,7 @@ it('renders a corpus of hostile strings in the real panel as text: nothing runs,
     if ((r.kind === 'message' || r.kind === 'notice') && texts.has(r.name)) {
       hostileEntries++;
       if (r.shown) shown++;
+      else notShown.push({ seq: r.seq, name: r.name.slice(0, 120), length: r.name.length });
     }
     if (r.pid === lvPid && r.kind === 'step') {
       // The preview of this step: wait for both panes to load, look inside, poke everything.
@@ -491,6 +497,7 @@ it('renders a corpus of hostile strings in the real panel as text: nothing runs,
       unit: 'count',
       target: { min: hostileEntries },
       note: `hostile message names and notices shown verbatim as text, of ${hostileEntries} (names over ${NAME_MAX} chars are dropped, counted)`,
+      detail: { notShown },
     },
     {
       name: 'panel_render_failures',
