@@ -176,7 +176,8 @@ function selectEntry(index: number): Promise<{
       const ins = document.querySelector('[data-testid=inspector]');
       const needsName = e.kind === 'message' || e.kind === 'notice';
       const ready =
-        ins?.getAttribute('data-seq') === String(e.seq) && (!needsName || !!ins?.textContent?.includes(e.name));
+        ins?.getAttribute('data-seq') === String(e.seq) &&
+        (!needsName || !!ins?.textContent?.includes(e.name));
       if (!ready && Date.now() < deadline) {
         setTimeout(look, 5);
         return;
