@@ -28,6 +28,9 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           retry: 0,
+          // A browser on a loaded 2-core CI machine can take seconds to show a change
+          // (vitest's default is 1 s); a real failure still fails, only later.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
       {
@@ -40,6 +43,9 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           retry: 0,
+          // A browser on a loaded 2-core CI machine can take seconds to show a change
+          // (vitest's default is 1 s); a real failure still fails, only later.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
       ...(benchAsked

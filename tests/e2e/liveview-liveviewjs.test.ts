@@ -116,8 +116,7 @@ test('server-reported assigns and handler times appear in the same process', asy
 });
 
 test('pushed events, the page title and a server-initiated diff (sendInfo)', async () => {
-  // The client sets document.title in a requestAnimationFrame, which a background tab (the
-  // panel tab was opened after the app) never runs: the app must be the visible tab.
+  // The client sets document.title in a requestAnimationFrame: give the app tab the focus.
   await app.bringToFront();
   await app.click('#shout');
   await expect.poll(() => app.title()).toBe('Shouted!');

@@ -6,6 +6,7 @@ import { FlagsView } from './FlagsView';
 import { Inspector } from './Inspector';
 import { MailboxView } from './MailboxView';
 import { ProcessList } from './ProcessList';
+import { EarlierBanner } from './SessionPicker';
 import { Settings } from './Settings';
 import { Timeline } from './Timeline';
 import { TimeTravelBar } from './TimeTravelBar';
@@ -24,6 +25,7 @@ export function App({ model }: { model: PanelModel }) {
         </ErrorBoundary>
       )}
       <ImportBanner model={model} />
+      <EarlierBanner model={model} />
       <HintLine model={model} />
       <ErrorBoundary name="Time travel">
         <TimeTravelBar model={model} />

@@ -6,6 +6,7 @@
 import type { PanelModel } from '../models/panel';
 import { ENTRY_KINDS, type EntryKind } from '../models/timeline';
 import { IGNORED_REASONS } from '../sequencer';
+import { SessionPicker } from './SessionPicker';
 import { StoreOps } from './StoreOps';
 
 const KIND_LABEL: Record<EntryKind, string> = { message: 'Messages', step: 'Steps', notice: 'Notices' };
@@ -71,6 +72,7 @@ export function Toolbar({ model, onSettings }: { model: PanelModel; onSettings()
       >
         {live.recording ? 'Pause' : '● Resume'}
       </button>
+      <SessionPicker model={model} />
       <span class="sep" />
       {ENTRY_KINDS.map((k) => (
         <button

@@ -9,6 +9,7 @@ import type { Command, StoreOp } from '../../../runtime-hook/protocol';
 import { size } from '../lib/format';
 import type { KeyValueStore } from '../lib/storage';
 import type { LinkHandlers, LinkStatus, PanelLink, SessionInfo } from '../link-types';
+import { type EarlierSession, EarlierSessions } from './earlier-sessions';
 import { TimelineFilter } from './filter';
 import { type FlagGroup, FlagIndex } from './flags';
 import { HistoryBudgetModel } from './history-budget';
@@ -67,8 +68,14 @@ export class PanelModel {
   /** The session of the inspected page. Replaced (not cleared) when the page reloads. */
   readonly live = signal(new SessionStore(null));
   readonly imported = signal<ImportedView | null>(null);
-  /** What the panel shows: the imported file when one is open, else the live session. */
-  readonly view: ReadonlySignal<SessionStore> = computed(() => this.imported.value?.store ?? this.live.value);
+  /** Sessions the page had before it reloaded, kept when "Preserve log" is on. */
+  readonly earlier: EarlierSessions;
+  /** The earlier session being looked at, if any. */
+  readonly viewingEarlier = signal<EarlierSession | null>(null);
+  /** What the panel shows: an imported file, else an earlier session, else the live one. */
+  readonly view: ReadonlySignal<SessionStore> = computed(
+    () => this.imported.value?.store ?? this.viewingEarlier.value?.store ?? this.live.value,
+  );
   readonly linkStatus = signal<LinkStatus>('connecting');
   readonly drops = signal<readonly DropCount[]>([]);
   /** How many times the page reloaded (a new session replaced the models). */
@@ -99,6 +106,7 @@ export class PanelModel {
   constructor(opts: PanelModelOptions = {}) {
     this.thresholds = new ThresholdsModel(opts.storage);
     this.historyBudget = new HistoryBudgetModel(opts.storage);
+    this.earlier = new EarlierSessions(opts.storage);
     // Every session gets the user's budget: the live one (also after a reload replaced it)
     // and an opened file. `untracked`: applying it bumps the store's version, which must
     // not make this effect depend on every batch.
@@ -181,12 +189,28 @@ export class PanelModel {
       return;
     }
     if (cur.info.session === info.session) return;
-    // A different session: the page reloaded. Start over, and say so.
+    // A different session: the page reloaded. Start over (keeping the old one, view only,
+    // under Preserve log), and say so.
     batch(() => {
+      this.earlier.retire(cur, this.historyBudget.value.value, 0);
+      const viewing = this.viewingEarlier.value;
+      if (viewing && !this.earlier.list.value.includes(viewing)) this.viewingEarlier.value = null;
       this.live.value = new SessionStore({ ...info });
       this.reloads.value++;
       this.replayRun.value = null;
-      if (!this.imported.value) this.clearSelection();
+      if (!this.imported.value && !this.viewingEarlier.value) {
+        this.clearSelection();
+        this.filter.clearPids();
+      }
+    });
+  }
+
+  /** Look at an earlier session (view only), or back at the live one with null. */
+  viewEarlier(n: number | null): void {
+    const s = n === null ? null : (this.earlier.list.value.find((e) => e.n === n) ?? null);
+    batch(() => {
+      this.viewingEarlier.value = s;
+      this.clearSelection();
       this.filter.clearPids();
     });
   }

@@ -52,8 +52,11 @@ export class SessionStore {
 
   constructor(
     public info: SessionInfo | null,
-    /** An imported file: looked at, never sent commands from (except replay into the app). */
-    readonly viewOnly = false,
+    /**
+     * An imported file or a session the page reloaded away from: looked at, never sent
+     * commands from (except replay into the app).
+     */
+    public viewOnly = false,
   ) {}
 
   /**
