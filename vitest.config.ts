@@ -59,6 +59,8 @@ export default defineConfig({
                 include: ['tests/bench/**/*.bench-run.ts'],
                 globalSetup: ['tests/bench/lib/global-setup.ts'],
                 fileParallelism: false,
+                // Memory figures (history.bench-run.ts) collect garbage before they read the heap.
+                execArgv: ['--expose-gc'],
                 testTimeout: 600_000,
                 hookTimeout: 180_000,
                 retry: 0,

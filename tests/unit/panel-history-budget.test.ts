@@ -5,8 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { KeyValueStore } from '../../extension/panel/lib/storage';
+import { History } from '../../extension/panel/models/history';
 import { DEFAULT_HISTORY_BUDGET, MB } from '../../extension/panel/models/history-budget';
-import { copiedSlots, deltaStepBytes, jsonSize, SLOT_BYTES } from '../../extension/panel/models/history-cost';
+import {
+  deltaStepBytes,
+  jsonSize,
+  RECORD_BYTES,
+  SLOT_BYTES,
+} from '../../extension/panel/models/history-cost';
 import { createPanelModel, type PanelModel } from '../../extension/panel/models/panel';
 import { importSession } from '../../extension/panel/models/transfer';
 import { diff } from '../../runtime-hook/delta';
@@ -64,15 +70,54 @@ const steps = (model: PanelModel, pid: string, last: number) =>
   Array.from({ length: last + 1 }, (_, k) => model.live.value.history.get(pid, k)!);
 
 describe('history memory estimate', () => {
-  it('costs a delta step its delta plus the containers the patch copied, not the whole state', () => {
-    const prev = cartAt(1000) as { items: Serialized[]; total: number };
-    const next = { ...prev, items: [...prev.items, { id: 1000, text: 'new' }], total: 1 };
-    const delta = diff(prev, next)!;
-    // The top object (2 keys) and the 1001-slot array were copied; the rest is shared.
-    expect(copiedSlots(delta, next)).toBe(2 + 1001);
-    const bytes = deltaStepBytes(delta, next);
-    expect(bytes).toBe(jsonSize(delta) + SLOT_BYTES * 1003);
-    expect(bytes).toBeLessThan(jsonSize(next) / 4);
+  it('costs a delta step its delta and its record, a checkpoint the containers it copied, never the whole state', () => {
+    const h = new History();
+    const start = cartAt(1000) as { items: Serialized[]; total: number };
+    const size = jsonSize(start);
+    h.add({ type: 'step', seq: 1, t: 0, pid: 'p', step: 0, full: start, stats: { size } });
+    expect(h.bytes).toBe(RECORD_BYTES + size);
+    let state: Serialized = start;
+    let deltas = 0;
+    const N = 2000;
+    for (let k = 1; k < N; k++) {
+      const prev = state as typeof start;
+      const items = prev.items.slice();
+      items[(k * 37) % 1000] = { id: k, text: `edited ${k}` };
+      state = { ...prev, items };
+      const delta = diff(prev, state)!;
+      deltas += deltaStepBytes(delta);
+      h.add({ type: 'step', seq: k + 1, t: k, pid: 'p', step: k, delta, stats: { size } });
+    }
+    // Checkpoints were taken (the 1000-slot array copied now and then), each once its deltas
+    // outweighed it, so together they cost at most what the deltas do.
+    const checkpoints = h.bytes - (RECORD_BYTES + size) - deltas;
+    expect(checkpoints).toBeGreaterThan(SLOT_BYTES * 1000);
+    expect(checkpoints).toBeLessThanOrEqual(deltas);
+    // Copying the state per step, as the history used to, would cost this much.
+    expect(h.bytes * 10).toBeLessThan(N * SLOT_BYTES * 1000);
+    expect(h.get('p', N - 1)!.state).toEqual(state);
+  });
+
+  it('charges the newest step a checkpoint when its state is read, once', () => {
+    const h = new History({ ratio: Number.POSITIVE_INFINITY });
+    const start = cartAt(100) as { items: Serialized[]; total: number };
+    h.add({ type: 'step', seq: 1, t: 0, pid: 'p', step: 0, full: start, stats: { size: 1 } });
+    h.add({ type: 'step', seq: 2, t: 1, pid: 'p', step: 1, delta: { total: [1000, 1] }, stats: { size: 1 } });
+    h.add({
+      type: 'step',
+      seq: 3,
+      t: 2,
+      pid: 'p',
+      step: 2,
+      delta: { items: { _t: 'a', 100: [{ id: 100 }] } },
+      stats: { size: 1 },
+    });
+    const before = h.bytes;
+    const s = h.last('p')!.state;
+    // The top object (2 keys) and the 101-slot array the deltas copied are now held for it.
+    expect(h.bytes - before).toBe(SLOT_BYTES * (2 + 101));
+    expect(h.last('p')!.state).toBe(s);
+    expect(h.bytes - before).toBe(SLOT_BYTES * (2 + 101));
   });
 });
 

@@ -1,26 +1,32 @@
 /**
- * What one recorded step costs the panel's memory, estimated from the step alone.
+ * What one recorded step costs the panel's memory, estimated from what history.ts keeps.
  *
- * Why this is a fair estimate: history.ts makes step k's state by patching step k-1's,
- * copying only the containers on the paths the delta touches and sharing every other
- * subtree. So what a delta step adds is (a) the delta itself (kept for the diff view and
- * the exported log; its new values are the very objects the new state points at) and (b)
- * the copied containers, one pointer per slot. A full state (the first step, a snapshot, a
- * rebase base) shares nothing and costs its whole serialized size, which the hook already
- * reports in `stats.size`. Summing these over the kept steps counts each live object about
- * once, without ever walking a whole state: the work is of the order of applying the patch.
+ * Why this is a fair estimate: history.ts keeps every step's delta (the diff view and the
+ * exported log need it; its new values are the very objects the states point at) and, every
+ * so often, a checkpoint: a state that shares every subtree with the previous checkpoint
+ * except the containers the deltas in between reached, which it copied once each. So a
+ * delta step costs its delta plus its record; a checkpoint adds one pointer per slot of
+ * those copied containers; a full state (the first step, a snapshot, a rebase base, the
+ * oldest kept step) shares nothing and costs its whole serialized size, which the hook
+ * already reports in `stats.size`. Summing these over the kept steps counts each live
+ * object about once, without ever walking a whole state.
  *
  * Units are bytes, taking a JSON character as a byte. The JS heap holds a parsed value in a
  * small multiple of its JSON length, so this is a consistent measure to budget by rather
  * than an exact heap figure.
  */
-import type { Delta, Serialized } from '../../../runtime-hook/protocol';
+import type { Delta } from '../../../runtime-hook/protocol';
 
-/** One pointer per slot of each container a patch copied. */
+/** One pointer per slot of each container a checkpoint copied. */
 export const SLOT_BYTES = 8;
 
-type Obj = Record<string, unknown>;
-const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+/**
+ * What a step's record costs besides its delta (its fields, its map entry, the delta's
+ * object headers), in the same JSON-character units: without it a stream of tiny steps
+ * would look free, and the budget would bound nothing. Set from the history benchmark's
+ * heap per step against its estimate (tests/bench/history.bench-run.ts).
+ */
+export const RECORD_BYTES = 160;
 
 /** Characters of JSON; 0 for what does not stringify (nothing decoded from the wire). */
 export function jsonSize(x: unknown): number {
@@ -31,35 +37,12 @@ export function jsonSize(x: unknown): number {
   }
 }
 
-/**
- * Slots of the containers patchImmutable copied to apply `delta`, read off `next` (the
- * patched state) along the delta's own paths. Leaf changes (`[new]`, `[old, new]`,
- * deletions) copy nothing: their values are the delta's.
- */
-export function copiedSlots(delta: unknown, next: Serialized | undefined): number {
-  if (!isObj(delta)) return 0;
-  const keys = Object.keys(delta);
-  if (delta._t === 'a') {
-    if (keys.length <= 1 || !Array.isArray(next)) return 0;
-    let n = next.length;
-    for (const k of keys) {
-      const dv = delta[k];
-      // `_i` removals/moves and `[v]` inserts are leaves; other indices patch the new array.
-      if (k[0] !== '_' && !(Array.isArray(dv) && dv.length === 1)) n += copiedSlots(dv, next[+k]);
-    }
-    return n;
-  }
-  if (!keys.length || !isObj(next)) return 0;
-  let n = Object.keys(next).length;
-  for (const k of keys) n += copiedSlots(delta[k], (next as Record<string, Serialized>)[k]);
-  return n;
-}
-
 /** Estimated bytes a delta step adds to the history (see the file comment). */
-export function deltaStepBytes(delta: Delta | undefined, next: Serialized | undefined): number {
-  if (delta === undefined) return 0;
-  return jsonSize(delta) + (next === undefined ? 0 : SLOT_BYTES * copiedSlots(delta, next));
-}
+export const deltaStepBytes = (delta: Delta | undefined): number =>
+  RECORD_BYTES + (delta === undefined ? 0 : jsonSize(delta));
+
+/** Bytes a checkpoint adds: the slots of the containers it copied. */
+export const checkpointBytes = (copiedSlots: number): number => SLOT_BYTES * copiedSlots;
 
 /** Bytes of a state that shares nothing (a full state), as the hook measured it. */
 export const fullStateBytes = (size: number): number => (Number.isFinite(size) && size > 0 ? size : 0);

@@ -1,27 +1,45 @@
 /**
- * State history per process, materialized as each step arrives: step k's state is
- * patchImmutable(state(k-1), delta_k), which shares every subtree the delta does not touch,
- * so memory grows with the change and any step's state is one map lookup away.
+ * State history per process, with memory that grows with the changes, not with steps ×
+ * state size. Every step keeps its delta; only some steps hold their state whole
+ * (checkpoints: full states, rebase bases, and one every so many deltas, see `checkpoint`),
+ * and consecutive checkpoints share every subtree the deltas between them did not reach.
+ * Any other step's state is made when asked for: from the nearest state at hand before it,
+ * the deltas in between are applied in place to one private copy (state-cursor.ts), so a
+ * big array is copied once per request, not once per step. The states asked for lately
+ * are kept (`recent`): the inspector, the diff view and the timeline read the same and
+ * neighbouring steps again and again, and get the same objects back.
+ *
+ * Adding a step patches the newest state in place the same way (a cursor that copies a
+ * container the first time a delta reaches it after a checkpoint), so it costs the delta,
+ * not the state: that is also where a delta that does not fit is found, marking the step
+ * (and those after it, until a full state) broken.
+ *
+ * A state handed out is never written to again: the cursors only write to containers
+ * they copied after their last `freeze`, and everything handed out is frozen first.
  *
  * What the kept steps hold is estimated as they arrive (history-cost.ts); `trim` releases
- * the oldest steps' states when the estimate passes a memory budget. A released step keeps
- * its record (timeline, message, stats, mutation), only its state and delta go.
+ * the oldest steps when the estimate passes a memory budget. A released step keeps its
+ * record (timeline, message, stats, mutation), only its state and delta go; the oldest kept
+ * step's state stays at hand (a third cursor, advanced one delta per release).
  */
-import { patchImmutable } from '../../../runtime-hook/delta';
 import type { Delta, Serialized, StateStats, StepEvent } from '../../../runtime-hook/protocol';
-import { deltaStepBytes, fullStateBytes } from './history-cost';
+import { checkpointBytes, deltaStepBytes, fullStateBytes, RECORD_BYTES } from './history-cost';
+import { StateCursor } from './state-cursor';
 
 export interface StepRecord {
   pid: string;
   step: number;
   seq: number;
   t: number;
-  /** The state after this step; undefined when the step is broken. */
-  state: Serialized | undefined;
+  /**
+   * The state after this step; undefined when the step is broken. Made on demand: read it
+   * for the steps you show, never for every step.
+   */
+  readonly state: Serialized | undefined;
   stats: StateStats;
   /** The delta as recorded (relative to step - 1), for the diff view. */
   delta?: Delta;
-  /** Arrived as a full state (or a rebase base): starts a new delta chain. */
+  /** Arrived as a full state (or a rebase base, or is the oldest kept step): starts a delta chain. */
   full: boolean;
   /** Why this step has no state (a delta that did not apply, or a broken chain). */
   broken?: string;
@@ -42,24 +60,95 @@ export const RELEASED_REASON = 'its state was released to keep the history withi
 
 export interface Trimmed {
   released: StepRecord[];
-  /** Steps that now start their process's kept history (full states, no replay needed). */
+  /** Steps that now start their process's kept history (charged as full states; their state is kept at hand). */
   bases: StepRecord[];
 }
 
-/** A process's steps still holding their state, in step order, from `head` on. */
-interface Kept {
-  recs: StepRecord[];
-  head: number;
+export interface HistoryOptions {
+  /** At most this many deltas between checkpoints: bounds the work of making a state. */
+  maxChain?: number;
+  /**
+   * A checkpoint is taken once the deltas since the last one cost this many times what it
+   * would (history-cost.ts): checkpoints then add at most 1/ratio to the history's memory.
+   */
+  ratio?: number;
+  /** How many states made on demand are kept for the next read (the newest always is). */
+  recent?: number;
+  /** At most this many bytes of containers copied for them (history-cost.ts units), the newest aside. */
+  recentBytes?: number;
 }
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+class Step implements StepRecord {
+  delta?: Delta;
+  broken?: string;
+  mid?: number;
+  mutation?: { name: string; payload?: Serialized };
+  bytes = 0;
+  released?: boolean;
+  logIndex?: number;
+  /** The state, when this step holds it whole (a checkpoint); otherwise made on demand. */
+  own: Serialized | undefined = undefined;
+  readonly #history: History;
+
+  constructor(
+    history: History,
+    readonly pid: string,
+    public step: number,
+    public seq: number,
+    public t: number,
+    public stats: StateStats,
+    public full: boolean,
+    public growStreak: number,
+  ) {
+    this.#history = history;
+  }
+
+  get state(): Serialized | undefined {
+    return this.#history.stateOf(this);
+  }
+}
+
+/** One process's steps, and the cursors that keep adding and releasing cheap. */
+class Track {
+  readonly steps = new Map<number, Step>();
+  newest: Step | undefined;
+  /** The steps not released, in step order, from `head` on. */
+  kept: Step[] = [];
+  head = 0;
+  /** `curAt`'s state (the newest step's), patched in place as deltas arrive. */
+  cur: StateCursor | undefined;
+  curAt: Step | undefined;
+  /** Cost and count of the deltas applied to `cur` since its last checkpoint. */
+  pendingBytes = 0;
+  pendingSteps = 0;
+  /** `baseAt`'s state (the oldest kept step's), advanced in place as older steps are released. */
+  base: StateCursor | undefined;
+  baseAt: Step | undefined;
+}
+
 export class History {
-  private byPid = new Map<string, Map<number, StepRecord>>();
-  private newest = new Map<string, StepRecord>();
-  private kept = new Map<string, Kept>();
+  private tracks = new Map<string, Track>();
   private heldBytes = 0;
   private releasedSteps = 0;
+  /**
+   * States made on demand lately, least recently read first, with the bytes of the
+   * containers copied for each (not in the budget: a bounded cache, not history).
+   */
+  private recent = new Map<Step, { state: Serialized; bytes: number }>();
+  private recentHeld = 0;
+  private readonly maxChain: number;
+  private readonly ratio: number;
+  private readonly recentMax: number;
+  private readonly recentMaxBytes: number;
+
+  constructor(opts: HistoryOptions = {}) {
+    this.maxChain = opts.maxChain ?? 8192;
+    this.ratio = opts.ratio ?? 1;
+    this.recentMax = opts.recent ?? 16;
+    this.recentMaxBytes = opts.recentBytes ?? 32 * 1024 * 1024;
+  }
 
   /** Estimated bytes the kept steps hold: what the budget is compared with. */
   get bytes(): number {
@@ -73,148 +162,301 @@ export class History {
 
   /** The oldest step of `pid` that still has its record's state kept. */
   firstKept(pid: string): StepRecord | undefined {
-    const k = this.kept.get(pid);
-    return k?.recs[k.head];
+    const tr = this.tracks.get(pid);
+    return tr?.kept[tr.head];
   }
 
   get(pid: string, step: number): StepRecord | undefined {
-    return this.byPid.get(pid)?.get(step);
+    return this.tracks.get(pid)?.steps.get(step);
   }
 
   /** The most recently recorded step of `pid`. */
   last(pid: string): StepRecord | undefined {
-    return this.newest.get(pid);
+    return this.tracks.get(pid)?.newest;
   }
 
   count(pid: string): number {
-    return this.byPid.get(pid)?.size ?? 0;
+    return this.tracks.get(pid)?.steps.size ?? 0;
   }
 
   /** Record a `step` event. Never throws: a delta that does not fit marks the step broken. */
   add(ev: StepEvent): StepRecord {
-    const prev = this.get(ev.pid, ev.step - 1);
-    let state: Serialized | undefined;
-    let broken: string | undefined;
-    if (ev.full !== undefined) state = ev.full;
-    else if (!prev) broken = `no state for step ${ev.step - 1} to apply this delta to`;
-    else if (prev.state === undefined) broken = `step ${ev.step - 1} is broken; waiting for a full state`;
-    else {
-      try {
-        state = patchImmutable(prev.state, ev.delta as Delta);
-      } catch (e) {
-        broken = `delta did not apply: ${errText(e)}`;
-      }
-    }
-    const rec: StepRecord = {
-      pid: ev.pid,
-      step: ev.step,
-      seq: ev.seq,
-      t: ev.t,
-      state,
-      stats: ev.stats,
-      full: ev.full !== undefined,
-      growStreak: prev && ev.stats.size > prev.stats.size ? prev.growStreak + 1 : 0,
-      bytes: ev.full !== undefined ? fullStateBytes(ev.stats.size) : deltaStepBytes(ev.delta, state),
-    };
+    const tr = this.track(ev.pid);
+    const prev = tr.steps.get(ev.step - 1);
+    const full = ev.full !== undefined;
+    const grow = prev && ev.stats.size > prev.stats.size ? prev.growStreak + 1 : 0;
+    const rec = new Step(this, ev.pid, ev.step, ev.seq, ev.t, ev.stats, full, grow);
     if (ev.delta !== undefined) rec.delta = ev.delta;
-    if (broken) rec.broken = broken;
     if (ev.mid !== undefined) rec.mid = ev.mid;
     if (ev.mutation) rec.mutation = ev.mutation;
-    this.put(rec);
+    if (ev.full !== undefined) {
+      rec.bytes = RECORD_BYTES + fullStateBytes(ev.stats.size);
+      this.startChain(tr, rec, ev.full);
+    } else {
+      rec.bytes = deltaStepBytes(ev.delta);
+      const broken = this.advance(tr, prev, rec);
+      if (broken) rec.broken = broken;
+    }
+    this.put(tr, rec);
+    if (tr.curAt === rec && this.due(tr)) this.checkpoint(tr, rec);
     return rec;
   }
 
   /** A full base state from a `rebase`: the delta chain continues from here. */
   base(pid: string, step: number, full: Serialized, stats: StateStats, seq: number, t: number): StepRecord {
-    const old = this.get(pid, step);
-    const bytes = fullStateBytes(stats.size);
-    const rec: StepRecord = old
-      ? { ...old, state: full, stats, full: true, broken: undefined, released: undefined, bytes }
-      : { pid, step, seq, t, state: full, stats, full: true, growStreak: 0, bytes };
-    this.put(rec);
+    const tr = this.track(pid);
+    const old = tr.steps.get(step);
+    const rec = old
+      ? new Step(this, pid, step, old.seq, old.t, stats, true, old.growStreak)
+      : new Step(this, pid, step, seq, t, stats, true, 0);
+    if (old?.delta !== undefined) rec.delta = old.delta;
+    if (old?.mid !== undefined) rec.mid = old.mid;
+    if (old?.mutation) rec.mutation = old.mutation;
+    if (old?.logIndex !== undefined) rec.logIndex = old.logIndex;
+    rec.bytes = RECORD_BYTES + fullStateBytes(stats.size);
+    this.startChain(tr, rec, full);
+    this.put(tr, rec);
     return rec;
   }
 
   /**
    * Release the oldest steps' states until the estimate is within `budget`: globally
    * oldest (by seq) first, each process in step order, never a process's latest step.
-   * Each process's oldest kept step becomes a full state (it already is one: states are
-   * materialized), so every kept step stays one lookup away, with no replay.
+   * Each process's oldest kept step becomes a full state: its state stays at hand (the
+   * base cursor), so every kept step can still be made.
    */
   trim(budget: number): Trimmed | null {
     if (this.heldBytes <= budget) return null;
     const released: StepRecord[] = [];
     const bases = new Set<StepRecord>();
-    for (let k = this.oldest(); this.heldBytes > budget && k; k = this.oldest()) {
-      const rec = k.recs[k.head++];
-      this.release(rec);
+    for (let tr = this.oldest(); this.heldBytes > budget && tr; tr = this.oldest()) {
+      const rec = tr.kept[tr.head++];
+      const next = tr.kept[tr.head];
+      this.advanceBase(tr, rec, next);
+      this.release(tr, rec);
       released.push(rec);
       bases.delete(rec);
-      const base = k.recs[k.head];
-      if (this.rebaseOnto(base)) bases.add(base);
-      // Drop the released prefix now and then; the records themselves stay in byPid.
-      if (k.head > 64 && k.head * 2 > k.recs.length) {
-        k.recs = k.recs.slice(k.head);
-        k.head = 0;
+      if (this.rebaseOnto(next)) bases.add(next);
+      // Drop the released prefix now and then; the records themselves stay in `steps`.
+      if (tr.head > 64 && tr.head * 2 > tr.kept.length) {
+        tr.kept = tr.kept.slice(tr.head);
+        tr.head = 0;
       }
     }
     return released.length ? { released, bases: [...bases] } : null;
   }
 
+  /**
+   * `rec`'s state (what `StepRecord.state` reads; read that instead): held, at a cursor,
+   * made lately, or made now from the nearest state at hand before it and the deltas since.
+   */
+  stateOf(rec: Step): Serialized | undefined {
+    if (rec.broken !== undefined) return undefined;
+    const held = this.atHand(rec);
+    if (held !== undefined) return held;
+    const tr = this.track(rec.pid);
+    const deltas: (Delta | undefined)[] = [rec.delta];
+    let from: Serialized | undefined;
+    for (let s = rec.step - 1; from === undefined; s--) {
+      const r = tr.steps.get(s);
+      // Not reached: a step with a state follows one with a state, down to a held one.
+      if (!r || r.broken !== undefined) return undefined;
+      from = this.atHand(r);
+      if (from === undefined) deltas.push(r.delta);
+    }
+    const c = new StateCursor(from);
+    try {
+      for (let i = deltas.length - 1; i >= 0; i--) c.apply(deltas[i]);
+    } catch {
+      return undefined; // Not reached either: each of these deltas applied when it arrived.
+    }
+    this.remember(rec, c);
+    return c.state;
+  }
+
+  /** Keep a state just made for the next reads, within the cache's bounds (oldest out first). */
+  private remember(rec: Step, c: StateCursor): void {
+    const bytes = checkpointBytes(c.copiedSlots);
+    this.recent.set(rec, { state: c.freeze(), bytes });
+    this.recentHeld += bytes;
+    for (const old of this.recent.keys()) {
+      if (this.recent.size <= this.recentMax && this.recentHeld <= this.recentMaxBytes) break;
+      // The newest stays even when it alone is over: its reader is about to use it.
+      if (old === rec) break;
+      this.forget(old);
+    }
+  }
+
+  private forget(rec: Step): void {
+    const r = this.recent.get(rec);
+    if (!r) return;
+    this.recent.delete(rec);
+    this.recentHeld -= r.bytes;
+  }
+
+  /** `rec`'s state if it is at hand without patching; a cursor there is frozen to hand it out. */
+  private atHand(rec: Step): Serialized | undefined {
+    if (rec.own !== undefined) return rec.own;
+    const tr = this.track(rec.pid);
+    if (tr.curAt === rec) return this.checkpoint(tr, rec);
+    // The oldest kept step is charged as a full state already.
+    if (tr.baseAt === rec && tr.base) {
+      rec.own = tr.base.freeze();
+      return rec.own;
+    }
+    const r = this.recent.get(rec);
+    if (r) {
+      this.recent.delete(rec);
+      this.recent.set(rec, r);
+    }
+    return r?.state;
+  }
+
+  private track(pid: string): Track {
+    let tr = this.tracks.get(pid);
+    if (!tr) {
+      tr = new Track();
+      this.tracks.set(pid, tr);
+    }
+    return tr;
+  }
+
+  private startChain(tr: Track, rec: Step, state: Serialized): void {
+    rec.own = state;
+    tr.cur = new StateCursor(state);
+    tr.curAt = rec;
+    tr.pendingBytes = 0;
+    tr.pendingSteps = 0;
+  }
+
+  /** Patch the newest state with `rec`'s delta, in place; says why not when it cannot. */
+  private advance(tr: Track, prev: Step | undefined, rec: Step): string | undefined {
+    if (!prev) return `no state for step ${rec.step - 1} to apply this delta to`;
+    const broken = `step ${prev.step} is broken; waiting for a full state`;
+    if (prev.broken !== undefined) return broken;
+    let cur = tr.curAt === prev ? tr.cur : undefined;
+    if (!cur) {
+      // `prev` is not the step the cursor is at (steps arrived out of order): start from it,
+      // and hold the result, as nothing nearer would.
+      const s = prev.state;
+      if (s === undefined) return broken;
+      cur = new StateCursor(s);
+      tr.pendingSteps = this.maxChain;
+    }
+    // Half patched if the delta throws: then nothing may use it.
+    tr.cur = tr.curAt = undefined;
+    try {
+      cur.apply(rec.delta);
+    } catch (e) {
+      return `delta did not apply: ${errText(e)}`;
+    }
+    tr.cur = cur;
+    tr.curAt = rec;
+    tr.pendingBytes += rec.bytes;
+    tr.pendingSteps++;
+    return undefined;
+  }
+
+  /** Time for a checkpoint: the deltas since the last one outweigh what it would cost. */
+  private due(tr: Track): boolean {
+    if (!tr.cur) return false;
+    return (
+      tr.pendingSteps >= this.maxChain || tr.pendingBytes >= this.ratio * checkpointBytes(tr.cur.copiedSlots)
+    );
+  }
+
+  /** `rec` (at the cursor) holds its state from now on, charged the containers copied for it. */
+  private checkpoint(tr: Track, rec: Step): Serialized {
+    const cur = tr.cur as StateCursor;
+    const cost = checkpointBytes(cur.copiedSlots);
+    rec.own = cur.freeze();
+    rec.bytes += cost;
+    if (!rec.released) this.heldBytes += cost;
+    tr.pendingBytes = 0;
+    tr.pendingSteps = 0;
+    return rec.own;
+  }
+
+  /** `next` becomes the oldest kept step: have its state at hand before `rec`'s goes. */
+  private advanceBase(tr: Track, rec: Step, next: Step): void {
+    let c = tr.baseAt === rec ? tr.base : undefined;
+    tr.base = tr.baseAt = undefined;
+    if (next.own !== undefined || next.broken !== undefined) return;
+    if (!c) {
+      const s = this.stateOf(rec);
+      if (s === undefined) return;
+      c = new StateCursor(s);
+    }
+    try {
+      c.apply(next.delta);
+    } catch {
+      return; // Not reached: the same delta applied to the same state when it arrived.
+    }
+    tr.base = c;
+    tr.baseAt = next;
+  }
+
   /** The process whose oldest kept step is the oldest of all, among those with two or more. */
-  private oldest(): Kept | undefined {
-    let best: Kept | undefined;
-    for (const k of this.kept.values()) {
-      if (k.recs.length - k.head < 2) continue;
-      if (!best || k.recs[k.head].seq < best.recs[best.head].seq) best = k;
+  private oldest(): Track | undefined {
+    let best: Track | undefined;
+    for (const tr of this.tracks.values()) {
+      if (tr.kept.length - tr.head < 2) continue;
+      if (!best || tr.kept[tr.head].seq < best.kept[best.head].seq) best = tr;
     }
     return best;
   }
 
-  private release(rec: StepRecord): void {
-    this.heldBytes -= rec.bytes ?? 0;
+  private release(tr: Track, rec: Step): void {
+    this.heldBytes -= rec.bytes;
     rec.bytes = 0;
-    rec.state = undefined;
+    rec.own = undefined;
     rec.delta = undefined;
     rec.released = true;
     rec.broken = RELEASED_REASON;
     this.releasedSteps++;
+    this.forget(rec);
+    if (tr.curAt === rec) tr.cur = tr.curAt = undefined;
   }
 
-  /** `rec` now starts the kept history: it owns its whole state. False if it has none. */
-  private rebaseOnto(rec: StepRecord): boolean {
-    if (rec.state === undefined) return false;
+  /** `rec` now starts the kept history, charged as a full state. False if it has no state. */
+  private rebaseOnto(rec: Step): boolean {
+    if (rec.broken !== undefined) return false;
     if (!rec.full) {
       // Its own delta stays (the diff view shows what this step changed).
-      this.heldBytes += fullStateBytes(rec.stats.size);
-      rec.bytes = (rec.bytes ?? 0) + fullStateBytes(rec.stats.size);
+      const size = fullStateBytes(rec.stats.size);
+      this.heldBytes += size;
+      rec.bytes += size;
       rec.full = true;
     }
     return true;
   }
 
-  private put(rec: StepRecord): void {
-    const steps = this.byPid.get(rec.pid) ?? new Map<number, StepRecord>();
-    this.byPid.set(rec.pid, steps);
-    const old = steps.get(rec.step);
-    steps.set(rec.step, rec);
-    this.newest.set(rec.pid, rec);
+  private put(tr: Track, rec: Step): void {
+    const old = tr.steps.get(rec.step);
+    tr.steps.set(rec.step, rec);
+    tr.newest = rec;
     // A step recorded again (a rebase onto it) replaces the old record's share. The old
     // record's event stays in the session's log: rare, and not counted.
-    if (old?.released) this.releasedSteps--;
-    else if (old) this.heldBytes -= old.bytes ?? 0;
-    this.heldBytes += rec.bytes ?? 0;
-    this.keep(rec, old);
+    if (old) {
+      this.forget(old);
+      if (tr.baseAt === old) {
+        // Whoever still holds the old record (an export waiting to write it whole) can read it.
+        if (tr.base) old.own = tr.base.freeze();
+        tr.base = tr.baseAt = undefined;
+      }
+      if (old.released) this.releasedSteps--;
+      else this.heldBytes -= old.bytes;
+    }
+    this.heldBytes += rec.bytes;
+    this.keep(tr, rec, old);
   }
 
   /** Put `rec` in its process's kept steps, in step order (nearly always at the end). */
-  private keep(rec: StepRecord, old: StepRecord | undefined): void {
-    const k = this.kept.get(rec.pid) ?? { recs: [], head: 0 };
-    this.kept.set(rec.pid, k);
-    let i = k.recs.length;
-    while (i > k.head && k.recs[i - 1].step >= rec.step) i--;
-    if (old && !old.released && k.recs[i] === old) k.recs[i] = rec;
-    else if (i === k.recs.length) k.recs.push(rec);
-    else k.recs.splice(i, 0, rec);
+  private keep(tr: Track, rec: Step, old: Step | undefined): void {
+    let i = tr.kept.length;
+    while (i > tr.head && tr.kept[i - 1].step >= rec.step) i--;
+    if (old && !old.released && tr.kept[i] === old) tr.kept[i] = rec;
+    else if (i === tr.kept.length) tr.kept.push(rec);
+    else tr.kept.splice(i, 0, rec);
   }
 }

@@ -104,7 +104,7 @@ export class SessionStore {
     const out = this.history.trim(this.budget);
     if (!out) return false;
     for (const r of out.released) this.log.release(r.logIndex, r.pid, r.step);
-    for (const b of out.bases) this.log.makeFull(b.logIndex, b.state);
+    for (const b of out.bases) this.log.makeFull(b.logIndex, b);
     if (!this.budgetNoted) {
       this.budgetNoted = true;
       this.notice(
