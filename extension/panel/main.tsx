@@ -3,6 +3,7 @@
  * models, and render. Opened as a plain extension page (tests, demos), the tab comes from
  * `?tabId=` and the theme may be forced with `?theme=light|dark`.
  */
+import { effect } from '@preact/signals';
 import { options, render } from 'preact';
 import { devtoolsTheme, inspectedTabId, type ThemeName } from '../browser';
 import { App } from './components/App';
@@ -33,6 +34,23 @@ model.attach(
     ignored: (d) => model.handlers.dropped({ where: 'panel', reason: d.reason, count: d.count }),
   }),
 );
+// Search texts are built while the panel is idle, so the first search is as quick as any.
+const idle = (cb: (d: { timeRemaining(): number }) => void): void => {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(cb, { timeout: 2000 });
+  else setTimeout(() => cb({ timeRemaining: () => 8 }), 200);
+};
+let warming = false;
+const warm = (d: { timeRemaining(): number }): void => {
+  if (model.filter.warm(() => d.timeRemaining())) idle(warm);
+  else warming = false;
+};
+effect(() => {
+  model.view.value.version.value;
+  if (!warming) {
+    warming = true;
+    idle(warm);
+  }
+});
 // A handle for end-to-end tests and for poking at the panel from its own DevTools.
 (globalThis as { __HINDSIGHT_PANEL__?: unknown }).__HINDSIGHT_PANEL__ = model;
 
