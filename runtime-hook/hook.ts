@@ -278,9 +278,8 @@ export class Hook {
       (first, count, body) => this.post({ kind: 'batch', first, count, body }),
       () => [...this.procs.values()].map((p) => this.describe(p)),
       {
-        maxEvents: h.maxEvents ?? 50_000,
-        maxChars: h.maxChars ?? 64 * 1024 * 1024,
-        batchChars: h.batchChars ?? 1 << 20,
+        maxBytes: h.maxBytes ?? 64 * 1024 * 1024,
+        batchChars: h.batchChars ?? 1 << 19,
       },
     );
     for (const p of this.procs.values()) this.announce(p);
@@ -434,7 +433,7 @@ export class Hook {
     if (!box) return;
     switch (cmd.type) {
       case 'sync':
-        box.sync(cmd.since, now());
+        box.sync(cmd.since);
         return;
       case 'ack':
         box.ack(cmd.seq);

@@ -10,9 +10,9 @@
  *   - every HookEvent carries a per-session sequence number `seq` (1, 2, 3, …);
  *   - the panel acks the highest contiguous seq it holds, drops duplicates, and on a gap
  *     or a (re)connect sends `sync { since }`;
- *   - the hook keeps a bounded history ring of encoded events, sends at most
- *     WINDOW events past the last ack (backpressure: with no panel, nothing piles up in
- *     flight), and resends from ack+1 when acks stall (go-back-N).
+ *   - the hook keeps a history ring of encoded events bounded by a memory budget, sends at
+ *     most SEND_WINDOW batches past the last ack (backpressure: with no panel, nothing
+ *     piles up in flight), and resends from ack+1 when acks stall (go-back-N).
  * Batches travel as one JSON string (`body`), encoded once in the page: relays can check
  * size cheaply and never walk the value, and the panel parses it once.
  */
@@ -42,8 +42,12 @@ export const STORE_OP_MUTATION = Object.fromEntries(
 
 /** Largest batch body the relays accept (characters). Chrome's message limit is 64 MiB. */
 export const MAX_BODY_CHARS = 16 * 1024 * 1024;
-/** Events the hook may have in flight beyond the panel's last ack. */
-export const SEND_WINDOW = 4000;
+/**
+ * Batches the hook may have in flight beyond the panel's last ack (each at most its batch
+ * size, 512 K chars by default: 8 M in all): enough to keep the link busy over an ack's
+ * round trip, bounded so a slow panel is not flooded.
+ */
+export const SEND_WINDOW = 16;
 /** Resend from ack+1 when no ack progress for this long while events are in flight. */
 export const RESEND_AFTER_MS = 1000;
 

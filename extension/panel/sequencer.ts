@@ -11,7 +11,11 @@
  *   to the batch's end — even past undecodable events, which are counted as dropped
  *   (resending the same bytes would not help);
  * - a lone `rebase` event may jump a gap: the page's history no longer reaches back to
- *   lastSeq and the rebase says so;
+ *   lastSeq and the rebase says so. Everything up to its seq is gone from the page, so its
+ *   `dropped` is set to the seqs it stands for here (itself and those this panel lacks
+ *   before it), whatever the page counted from what it believed sent: a batch lost on
+ *   the way before it, or a resend from behind what this panel holds, would otherwise make
+ *   the count too low (events lost silently) or too high;
  * - acks the latest lastSeq at most every `ackMs`, the trailing ack guaranteed;
  * - counts what it ignores, apart from what was lost (`ignored`, not `dropped`): events it
  *   already holds (a resend after lost acks, or a replay of old sequence numbers) and
@@ -139,6 +143,7 @@ export class Sequencer {
     let prev = before;
     for (const ev of events) {
       if (ev.seq <= prev || ev.seq > end) continue;
+      if (ev.type === 'rebase') ev.dropped = ev.seq - prev;
       deliver.push(ev);
       prev = ev.seq;
     }
@@ -167,6 +172,7 @@ export class Sequencer {
     const { events } = decodeBatchBody(b.body);
     const ev = events.length === 1 ? events[0] : undefined;
     if (ev?.type !== 'rebase' || ev.seq !== b.first) return false;
+    ev.dropped = ev.seq - this.last;
     this.last = b.first;
     this.gap = false;
     this.out.events([ev]);

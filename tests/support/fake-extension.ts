@@ -24,6 +24,8 @@ export class FakeExtension {
   /** pid → state per step, rebuilt from full/delta with jsondiffpatch. */
   readonly states = new Map<string, Serialized[]>();
   batches = 0;
+  /** Characters of the largest batch body posted. */
+  largestBody = 0;
   lastSeq = 0;
   autoAck = true;
   private listener?: (d: unknown) => void;
@@ -62,6 +64,7 @@ export class FakeExtension {
     const env = decodePageEnvelope(m);
     if (env?.kind !== 'batch') return;
     this.batches++;
+    this.largestBody = Math.max(this.largestBody, env.body.length);
     const { events, bad } = decodeBatchBody(env.body);
     if (bad) throw new Error(`hook sent ${bad} malformed events`);
     for (const e of events) {

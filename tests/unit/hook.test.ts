@@ -191,18 +191,18 @@ describe('flux store through the hook', () => {
     expect(revive(ext.latest(pid)!)).toEqual(store.state);
   });
 
-  test('a page faster than the link: unsent events evicted from the ring become a counted rebase, and the stream goes on', async () => {
-    const ext = new FakeExtension({ history: { maxEvents: 50 } });
+  test('a page faster than the link beyond its memory budget: unsent events evicted from the ring become a counted rebase, and the stream goes on', async () => {
+    const ext = new FakeExtension({ history: { maxBytes: 8000 } });
     const store = boardStore(ext);
     ext.open();
     await settle();
     const before = ext.lastSeq;
-    // More than a send window of events in one go, while the panel acks as usual: most are
+    // Far more than the budget holds in one go, while the panel acks as usual: most are
     // evicted from the ring before the outbox could ever post them.
     const pending: Promise<unknown>[] = [];
-    for (let i = 0; i < SEND_WINDOW / 2; i++) pending.push(store.dispatch('add', `t${i}`));
+    for (let i = 0; i < 2000; i++) pending.push(store.dispatch('add', `t${i}`));
     await Promise.all(pending);
-    expect(ext.hook.lastSeq - before).toBeGreaterThan(SEND_WINDOW + 50);
+    expect(ext.hook.lastSeq - before).toBe(4 * 2000);
     await vi.waitFor(() => expect(ext.lastSeq).toBe(ext.hook.lastSeq), { timeout: 15_000, interval: 20 });
     const rebase = ext.of('rebase').at(-1);
     expect(rebase?.dropped).toBeGreaterThan(0);
@@ -212,20 +212,30 @@ describe('flux store through the hook', () => {
 });
 
 describe('flow control', () => {
-  test('at most SEND_WINDOW events in flight without acks; acks release more; nothing lost', async () => {
-    const ext = new FakeExtension();
+  test('at most SEND_WINDOW batches in flight without acks, each within batchChars; acks release more; nothing lost', async () => {
+    const batchChars = 4000;
+    const ext = new FakeExtension({ history: { batchChars } });
     ext.autoAck = false;
     const store = boardStore(ext);
     ext.open();
-    const n = SEND_WINDOW + 500;
+    const n = 2000;
     for (let i = 0; i < n; i++) store.commit('stamp', i);
-    await settle();
-    expect(ext.lastSeq).toBe(SEND_WINDOW);
-    ext.send({ type: 'ack', seq: ext.lastSeq });
-    await settle();
+    await vi.waitFor(() => expect(ext.batches).toBe(SEND_WINDOW), { interval: 5 });
+    expect(ext.lastSeq).toBeLessThan(n + 2);
+    // No more without an ack, however long the page waits (the resend comes later).
+    await settle(100);
+    expect(ext.batches).toBe(SEND_WINDOW);
+    for (let acks = 0; ext.lastSeq < n + 2 && acks < 1000; acks++) {
+      const had = ext.batches;
+      ext.send({ type: 'ack', seq: ext.lastSeq });
+      await vi.waitFor(() => expect(ext.batches).toBeGreaterThan(had), { interval: 5 });
+      await settle(20);
+      expect(ext.batches).toBeLessThanOrEqual(had + SEND_WINDOW);
+    }
     // process + step 0 + n steps
     expect(ext.lastSeq).toBe(n + 2);
     expect(ext.events.map((e) => e.seq)).toEqual(Array.from({ length: n + 2 }, (_, i) => i + 1));
+    expect(ext.largestBody).toBeLessThanOrEqual(batchChars);
   });
 
   test('resends from the last ack when acks stall (lost batches)', async () => {
@@ -246,7 +256,7 @@ describe('flow control', () => {
   });
 
   test('a panel opened after the history ring evicted events gets a rebase that continues the chain', async () => {
-    const ext = new FakeExtension({ history: { maxEvents: 50 } });
+    const ext = new FakeExtension({ history: { maxBytes: 8000 } });
     const store = boardStore(ext);
     ext.connect();
     for (let i = 0; i < 200; i++) await store.dispatch('add', `t${i}`);

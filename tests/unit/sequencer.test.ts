@@ -233,15 +233,40 @@ describe('Sequencer', () => {
     const { seq, batch, seqs, out } = setup();
     seq.hello(info('s1'));
     batch(1, 2);
-    const rebase = { seq: 100, t: 1, type: 'rebase', dropped: 97, processes: [], bases: [] };
+    const rebase = { seq: 100, t: 1, type: 'rebase', dropped: 98, processes: [], bases: [] };
     batch(100, 1, 's1', JSON.stringify([rebase]));
     batch(101, 2);
     expect(seqs()).toEqual([1, 2, 100, 101, 102]);
-    expect(out.events[2].type).toBe('rebase');
+    expect(out.events[2]).toMatchObject({ type: 'rebase', dropped: 98 });
     // A lone non-rebase event across a gap is still a gap.
     batch(200, 1);
     expect(seq.lastSeq).toBe(102);
     expect(seq.inGap).toBe(true);
+  });
+
+  it('counts a rebase as the seqs it stands for here, whatever the page counted', () => {
+    const { seq, batch, seqs, out } = setup();
+    seq.hello(info('s1'));
+    batch(1, 2);
+    // The page believed 3..10 sent (a batch lost on the way) and counted only 11..20 evicted:
+    // everything up to 20 is gone from its history, so this panel lacks 3..20, all dropped.
+    batch(
+      20,
+      1,
+      's1',
+      JSON.stringify([{ seq: 20, t: 1, type: 'rebase', dropped: 10, processes: [], bases: [] }]),
+    );
+    expect(out.events.at(-1)).toMatchObject({ type: 'rebase', dropped: 18 });
+    // A resend from behind what the panel holds counted too many: only 21 is new here.
+    batch(
+      21,
+      1,
+      's1',
+      JSON.stringify([{ seq: 21, t: 1, type: 'rebase', dropped: 21, processes: [], bases: [] }]),
+    );
+    expect(out.events.at(-1)).toMatchObject({ type: 'rebase', dropped: 1 });
+    expect(seqs()).toEqual([1, 2, 20, 21]);
+    expect(seq.lastSeq).toBe(21);
   });
 
   it('cancels pending acks on disconnect', () => {

@@ -15,6 +15,12 @@
  * - each slice's own duration, and every batch the hook posts (window.postMessage wrapped:
  *   count, characters, time spent inside postMessage), and the acks coming back.
  * Everything is on `window.__hsTp`.
+ *
+ * For the load test (tests/reliability/load.test.ts), opt in with `instrument()`: the hook's
+ * own time on the main thread, per task — inside each app slice (its calls from the app),
+ * in its flush timer, its window-message handler and its resend timer — and
+ * `long-animation-frame` entries, whose script attribution shows the content script's time.
+ * `?maxBytes=N` in the page URL sets the hook's history budget (default: the hook's own).
  */
 import { getHindsight } from '../../../runtime-hook/hook';
 import { EXT_SOURCE, PAGE_SOURCE } from '../../../runtime-hook/protocol';
@@ -36,6 +42,9 @@ export interface OutboxView {
   /** Seq of the oldest event still kept (the ring evicts from here). */
   oldest: number;
   kept: number;
+  /** Estimated bytes the kept events take, and the budget (see outbox.ts). */
+  bytes: number;
+  maxBytes: number;
   streaming: boolean;
 }
 
@@ -76,7 +85,8 @@ interface State {
   last: { i: number; title: string; done: boolean } | null;
 }
 
-const hook = getHindsight();
+const maxBytes = Number(new URLSearchParams(location.search).get('maxBytes'));
+const hook = getHindsight(maxBytes > 0 ? { history: { maxBytes } } : undefined);
 let state: State = { count: 0, last: null };
 const store = hook.process({
   name: 'throughput',
@@ -141,11 +151,131 @@ window.addEventListener('message', (e) => {
 // --- the workload ----------------------------------------------------------------------------
 
 function dispatch(i: number): void {
+  if (timing) {
+    timedDispatch(i);
+    return;
+  }
   const m = store.queue('addItem', { i });
   m.start();
   state = { count: state.count + 1, last: { i, title: `item ${i}`, done: i % 3 === 0 } };
   store.step({ name: 'itemAdded', payload: i }, state, m);
   m.done();
+}
+
+// --- the hook's own time (opt-in) --------------------------------------------------------------
+
+/** One stretch of the hook's work within one task: app-slice calls, flush, command, resend. */
+export interface HookSlice {
+  where: string;
+  /** Page time (ms) the task started and how long the hook ran in it. */
+  start: number;
+  ms: number;
+}
+
+export interface HookTiming {
+  /** Longest stretch per kind of work. */
+  longest: Record<string, number>;
+  totalMs: Record<string, number>;
+  /** Stretches of 2 ms or more (at most 20,000). */
+  slices: HookSlice[];
+  /** `long-animation-frame` scripts of 5 ms or more (at most 20,000): who ran, when, how long. */
+  frameScripts: { url: string; invoker: string; start: number; ms: number }[];
+  /**
+   * `long-animation-frame` entries (at most 20,000), with the time no page script and no
+   * rendering accounts for: the content script's (extension scripts are never attributed),
+   * or work outside scripts (a GC task, the browser).
+   */
+  frames: { start: number; ms: number; unattributedMs: number }[];
+  frameSupported: boolean;
+}
+
+let timing: HookTiming | null = null;
+/** The hook's time in the current app slice. */
+let inlineMs = 0;
+
+function noteSlice(where: string, start: number, ms: number): void {
+  const t = timing;
+  if (!t) return;
+  t.totalMs[where] = (t.totalMs[where] ?? 0) + ms;
+  if (ms > (t.longest[where] ?? 0)) t.longest[where] = ms;
+  if (ms >= 2 && t.slices.length < 20_000) t.slices.push({ where, start, ms });
+}
+
+function timedDispatch(i: number): void {
+  let t0 = performance.now();
+  const m = store.queue('addItem', { i });
+  m.start();
+  let t1 = performance.now();
+  inlineMs += t1 - t0;
+  state = { count: state.count + 1, last: { i, title: `item ${i}`, done: i % 3 === 0 } };
+  t0 = performance.now();
+  store.step({ name: 'itemAdded', payload: i }, state, m);
+  m.done();
+  t1 = performance.now();
+  inlineMs += t1 - t0;
+}
+
+/** Time the hook's own tasks by wrapping the methods its timers and listener call on the instance. */
+function instrument(): boolean {
+  const h = hook as unknown as Record<string, unknown> & { outbox?: Record<string, unknown> };
+  const box = h.outbox;
+  if (!box || timing) return !!timing;
+  const t: HookTiming = {
+    longest: {},
+    totalMs: {},
+    slices: [],
+    frameScripts: [],
+    frames: [],
+    frameSupported: false,
+  };
+  timing = t;
+  const wrap = (obj: Record<string, unknown>, name: string, where: string) => {
+    const f = obj[name] as (...a: unknown[]) => unknown;
+    obj[name] = function (this: unknown, ...a: unknown[]) {
+      const t0 = performance.now();
+      try {
+        return f.apply(this, a);
+      } finally {
+        noteSlice(where, t0, performance.now() - t0);
+      }
+    };
+  };
+  wrap(box, 'flush', 'flush');
+  wrap(box, 'checkResend', 'resend');
+  wrap(h, 'onData', 'command');
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as unknown as {
+        startTime: number;
+        duration: number;
+        renderStart: number;
+        scripts: { sourceURL: string; invoker: string; startTime: number; duration: number }[];
+      }[]) {
+        const end = e.startTime + e.duration;
+        let scriptMs = 0;
+        for (const sc of e.scripts ?? []) scriptMs += sc.duration;
+        const renderMs = e.renderStart > 0 ? end - e.renderStart : 0;
+        if (t.frames.length < 20_000)
+          t.frames.push({
+            start: e.startTime,
+            ms: e.duration,
+            unattributedMs: Math.max(0, e.duration - scriptMs - renderMs),
+          });
+        for (const sc of e.scripts ?? [])
+          if (t.frameScripts.length < 20_000)
+            t.frameScripts.push({
+              url: sc.sourceURL,
+              invoker: sc.invoker,
+              start: sc.startTime,
+              ms: sc.duration,
+            });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: false });
+    t.frameSupported = PerformanceObserver.supportedEntryTypes.includes('long-animation-frame');
+  } catch {
+    // No long-animation-frame entries: the content script's time stays unknown.
+  }
+  return true;
 }
 
 let probeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -215,9 +345,11 @@ function start(opts: RunOptions): void {
     const due =
       opts.rate > 0 ? Math.min(messages, Math.floor(((s - t0) / 1000) * (opts.rate / 4)) + 1) : messages;
     if (i < due) {
+      inlineMs = 0;
       do dispatch(i++);
       while (i < due && performance.now() < end);
       const e = performance.now();
+      if (timing) noteSlice('app slice', s, inlineMs);
       r.slices++;
       r.sliceMsSum += e - s;
       if (e - s > r.sliceMsMax) r.sliceMsMax = e - s;
@@ -254,15 +386,20 @@ function stats(final = false): RunStats | null {
 function outbox(): OutboxView | null {
   const box = (hook as unknown as { outbox?: Record<string, unknown> }).outbox;
   if (!box) return null;
-  const ring = box.ring as { seq: number }[];
+  const ring = box.ring as [number, string][];
   const head = box.head as number;
+  const seq = box.seq as number;
+  const oldest = head < ring.length ? ring[head][0] : seq - (box.open as string[]).length + 1;
   return {
-    seq: box.seq as number,
+    seq,
     acked: box.acked as number,
     sent: box.sent as number,
-    oldest: ring.length > head ? ring[head].seq : (box.seq as number) + 1,
-    kept: ring.length - head,
-    streaming: box.streaming as boolean,
+    oldest,
+    kept: seq - oldest + 1,
+    // Closed chunks (their estimate) and the open events' characters.
+    bytes: (box.bytes as number) + (box.openChars as number),
+    maxBytes: (box.limits as { maxBytes: number }).maxBytes,
+    streaming: box.resendTimer !== undefined,
   };
 }
 
@@ -272,6 +409,8 @@ const api = {
   session: () => hook.session,
   lastSeq: () => hook.lastSeq,
   longtaskSupported: () => longtaskSupported,
+  instrument,
+  timing: () => timing,
   outbox,
   start,
   stats,

@@ -12,6 +12,10 @@
  *                           unexpected_elements, hostile_loads
  *   decoder-fuzz.test.ts    decoder_inputs_tried, decoder_crashes, decoder_bad_counted, …
  *   csp.test.ts             csp_unsafe_directives, eval_sites_in_extension, permissions_unjustified
+ *   load.test.ts            load_messages_sent, load_messages_delivered, load_messages_dropped_counted,
+ *                           load_messages_lost_silently, load_page_longest_task_ms,
+ *                           load_hindsight_longest_slice_ms, load_long_tasks_caused_by_hindsight,
+ *                           load_page_budget_used_mb, load_panel_heap_mb
  * Fault-injection figures (faults survived, messages lost) belong here too.
  */
 import { type Figure, figuresPath, writeFigures } from '../../support/figures';
@@ -38,6 +42,9 @@ export function recordReliability(
 export const FIGURE_ORDER = [
   'faults_survived',
   'messages_lost',
+  'load_messages_sent',
+  'load_messages_lost_silently',
+  'load_long_tasks_caused_by_hindsight',
   'spoofed_tried',
   'spoofed_rejected',
   'tab_leaks',

@@ -1,7 +1,8 @@
 /**
  * Test pages for the reliability tests: the hook app (apps/hook-app.ts, the real runtime
- * hook) bundled once per run to one classic script, and small servers for the app origin,
- * a second origin (cross-origin frames) and a canary that records every request made to it.
+ * hook) and the benchmark's app under load, each bundled once per run to one classic
+ * script, and small servers for the app origin, a second origin (cross-origin frames) and
+ * a canary that records every request made to it.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,31 +10,47 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { type Routes, type StaticServer, startStaticServer } from '../../e2e/harness/server';
 
-const ENTRY = fileURLToPath(new URL('../apps/hook-app.ts', import.meta.url));
+const HOOK_APP = fileURLToPath(new URL('../apps/hook-app.ts', import.meta.url));
+/** The benchmark's app under load (one store, 4 hook events per message, time-sliced). */
+const THROUGHPUT_APP = fileURLToPath(new URL('../../bench/harness/throughput-app.ts', import.meta.url));
 
-let bundled: Promise<string> | undefined;
+const bundles = new Map<string, Promise<string>>();
 
-/** The hook app as one classic script (development mode, as an app under development runs). */
+/** An app entry as one classic script (development mode, as an app under development runs). */
+function bundle(entry: string): Promise<string> {
+  let p = bundles.get(entry);
+  if (!p) {
+    p = (async () => {
+      const out = await build({
+        configFile: false,
+        logLevel: 'silent',
+        mode: 'development',
+        define: { 'process.env.NODE_ENV': JSON.stringify('development') },
+        build: {
+          write: false,
+          minify: false,
+          sourcemap: false,
+          lib: { entry, formats: ['iife'], name: 'HindsightTestApp', fileName: () => 'app.js' },
+        },
+      });
+      const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; code?: string }[] }[];
+      const chunk = outputs.flatMap((o) => o.output).find((o) => o.type === 'chunk');
+      if (!chunk?.code) throw new Error(`no bundle for ${entry}`);
+      return chunk.code;
+    })();
+    bundles.set(entry, p);
+  }
+  return p;
+}
+
+/** The hook app (apps/hook-app.ts). */
 export function hookAppBundle(): Promise<string> {
-  bundled ??= (async () => {
-    const out = await build({
-      configFile: false,
-      logLevel: 'silent',
-      mode: 'development',
-      define: { 'process.env.NODE_ENV': JSON.stringify('development') },
-      build: {
-        write: false,
-        minify: false,
-        sourcemap: false,
-        lib: { entry: ENTRY, formats: ['iife'], name: 'HindsightTestApp', fileName: () => 'app.js' },
-      },
-    });
-    const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; code?: string }[] }[];
-    const chunk = outputs.flatMap((o) => o.output).find((o) => o.type === 'chunk');
-    if (!chunk?.code) throw new Error('no bundle for the hook app');
-    return chunk.code;
-  })();
-  return bundled;
+  return bundle(HOOK_APP);
+}
+
+/** The throughput app (tests/bench/harness/throughput-app.ts), on `window.__hsTp`. */
+export function throughputAppBundle(): Promise<string> {
+  return bundle(THROUGHPUT_APP);
 }
 
 export const page = (body: string, scripts: string[] = ['/app.js']) =>
