@@ -5,7 +5,7 @@ import { App } from '../../extension/panel/components/App';
 import { ErrorBoundary } from '../../extension/panel/components/ErrorBoundary';
 import { createPanelModel } from '../../extension/panel/models/panel';
 import { IGNORED_HELD } from '../../extension/panel/sequencer';
-import { FakeLink, Script, SESSION } from './panel-fixtures';
+import { connectedModel, Script, SESSION } from './panel-fixtures';
 
 afterEach(() => {
   cleanup();
@@ -13,11 +13,7 @@ afterEach(() => {
 });
 
 function app() {
-  const model = createPanelModel();
-  const link = new FakeLink();
-  model.attach(link);
-  model.handlers.status('connected');
-  model.handlers.session(SESSION);
+  const { model, link } = connectedModel();
   const s = new Script();
   s.process('p1', 'cart');
   s.process('p2', 'cart-row', { parent: 'p1', kind: 'component', caps: { jump: false, replay: false } });

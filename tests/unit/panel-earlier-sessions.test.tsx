@@ -6,22 +6,11 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../extension/panel/components/App';
-import type { KeyValueStore } from '../../extension/panel/lib/storage';
 import { MAX_EARLIER } from '../../extension/panel/models/earlier-sessions';
 import { createPanelModel } from '../../extension/panel/models/panel';
-import { FakeLink, Script, SESSION } from './panel-fixtures';
+import { FakeLink, MemoryStorage, Script, SESSION } from './panel-fixtures';
 
 afterEach(cleanup);
-
-class MemoryStorage implements KeyValueStore {
-  map = new Map<string, string>();
-  getItem(k: string) {
-    return this.map.get(k) ?? null;
-  }
-  setItem(k: string, v: string) {
-    this.map.set(k, v);
-  }
-}
 
 /** A page session with one cart store and `n` add messages. */
 function session(model: ReturnType<typeof createPanelModel>, id: string, n: number) {

@@ -3,7 +3,13 @@
  * `diff`, as the page would send them) and a fake PanelLink that records commands.
  */
 
+import type { KeyValueStore } from '../../extension/panel/lib/storage';
 import type { PanelLink } from '../../extension/panel/link-types';
+import {
+  createPanelModel,
+  type PanelModel,
+  type PanelModelOptions,
+} from '../../extension/panel/models/panel';
 import { diff } from '../../runtime-hook/delta';
 import type {
   Capabilities,
@@ -14,6 +20,17 @@ import type {
   Serialized,
   StateStats,
 } from '../../runtime-hook/protocol';
+
+/** Settings storage in memory (what localStorage is to the panel). */
+export class MemoryStorage implements KeyValueStore {
+  map = new Map<string, string>();
+  getItem(k: string) {
+    return this.map.get(k) ?? null;
+  }
+  setItem(k: string, v: string) {
+    this.map.set(k, v);
+  }
+}
 
 export class FakeLink implements PanelLink {
   sent: Command[] = [];
@@ -167,6 +184,16 @@ export class Script {
     this.done(mid, { t: this.t + (opts.run ?? 1) });
     return mid;
   }
+}
+
+/** A panel model attached to a FakeLink, connected, with SESSION announced. */
+export function connectedModel(opts?: PanelModelOptions): { model: PanelModel; link: FakeLink } {
+  const model = createPanelModel(opts);
+  const link = new FakeLink();
+  model.attach(link);
+  model.handlers.status('connected');
+  model.handlers.session(SESSION);
+  return { model, link };
 }
 
 export const SESSION = { session: 's1', hook: '0.1.0', url: 'http://localhost:5173/', startedAt: 1_000_000 };

@@ -4,8 +4,7 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/preact
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../extension/panel/components/App';
 import { MB } from '../../extension/panel/models/history-budget';
-import { createPanelModel } from '../../extension/panel/models/panel';
-import { FakeLink, Script, SESSION } from './panel-fixtures';
+import { connectedModel, Script } from './panel-fixtures';
 
 afterEach(cleanup);
 
@@ -15,11 +14,7 @@ const run = (fn: () => unknown) =>
   });
 
 function app() {
-  const model = createPanelModel();
-  const link = new FakeLink();
-  model.attach(link);
-  model.handlers.status('connected');
-  model.handlers.session(SESSION);
+  const { model, link } = connectedModel();
   const s = new Script();
   s.process('p1', 'board');
   for (let k = 0; k < 120; k++) s.step('p1', { tasks: Array.from({ length: k }, (_, i) => `task ${i}`) });

@@ -4,7 +4,6 @@
  * shown, refused on jump), and every process keeps its latest state.
  */
 import { describe, expect, it } from 'vitest';
-import type { KeyValueStore } from '../../extension/panel/lib/storage';
 import { History } from '../../extension/panel/models/history';
 import { DEFAULT_HISTORY_BUDGET, MB } from '../../extension/panel/models/history-budget';
 import {
@@ -17,17 +16,7 @@ import { createPanelModel, type PanelModel } from '../../extension/panel/models/
 import { importSession } from '../../extension/panel/models/transfer';
 import { diff } from '../../runtime-hook/delta';
 import type { Serialized, StepEvent } from '../../runtime-hook/protocol';
-import { FakeLink, Script, SESSION } from './panel-fixtures';
-
-class MemoryStorage implements KeyValueStore {
-  map = new Map<string, string>();
-  getItem(k: string) {
-    return this.map.get(k) ?? null;
-  }
-  setItem(k: string, v: string) {
-    this.map.set(k, v);
-  }
-}
+import { FakeLink, MemoryStorage, Script, SESSION } from './panel-fixtures';
 
 // States built here, independently of the panel: what each step of each process must read.
 const cartAt = (k: number): Serialized => ({

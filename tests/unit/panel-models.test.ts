@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createPanelModel } from '../../extension/panel/models/panel';
+import type { createPanelModel } from '../../extension/panel/models/panel';
 import type { SessionStore } from '../../extension/panel/models/session';
-import { FakeLink, Script, SESSION } from './panel-fixtures';
+import { connectedModel, Script, SESSION } from './panel-fixtures';
 
 function setup() {
-  const model = createPanelModel();
-  const link = new FakeLink();
-  model.attach(link);
-  model.handlers.status('connected');
-  model.handlers.session(SESSION);
+  const { model, link } = connectedModel();
   return { model, link, s: new Script() };
 }
 

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../extension/panel/components/App';
 import { createPanelModel } from '../../extension/panel/models/panel';
 import { SKIP_MUTATION, STORE_OP_MUTATION, UNSKIP_MUTATION } from '../../runtime-hook/protocol';
-import { FakeLink, Script, SESSION } from './panel-fixtures';
+import { connectedModel, FakeLink, Script, SESSION } from './panel-fixtures';
 
 afterEach(cleanup);
 
@@ -19,11 +19,7 @@ const run = (fn: () => unknown) =>
 
 /** p1: a Redux-style store that can skip and has store ops; p2: a store that can do neither. */
 function setup() {
-  const model = createPanelModel();
-  const link = new FakeLink();
-  model.attach(link);
-  model.handlers.status('connected');
-  model.handlers.session(SESSION);
+  const { model, link } = connectedModel();
   const s = new Script();
   s.process('p1', 'counter', {
     caps: { jump: true, replay: true, toggle: true, ops: ['commit', 'reset', 'rollback', 'lock', 'unlock'] },
