@@ -17,7 +17,14 @@ import type {
   StateStats,
   StoreOp,
 } from './protocol';
-import { decodeExtEnvelope, EXT_SOURCE, PAGE_SOURCE, PROTOCOL_VERSION, STORE_OP_MUTATION } from './protocol';
+import {
+  decodeExtEnvelope,
+  EXT_SOURCE,
+  MAX_TEXT_CHARS,
+  PAGE_SOURCE,
+  PROTOCOL_VERSION,
+  STORE_OP_MUTATION,
+} from './protocol';
 import {
   createSerializeCache,
   revive,
@@ -142,9 +149,10 @@ const now = (): number =>
   typeof performance !== 'undefined' ? performance.timeOrigin + performance.now() : Date.now();
 /** A reported time if it is one, else now. */
 const when = (t?: number): number => (typeof t === 'number' && Number.isFinite(t) ? t : now());
+/** An error as text, capped: an app may throw anything, a 100 MB string included. */
 const errText = (e: unknown): string => {
   try {
-    return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).slice(0, MAX_TEXT_CHARS);
   } catch {
     return 'unprintable error';
   }
@@ -228,7 +236,8 @@ export class Hook {
       pid,
       queue: (name, payload, kind = 'action', from, at) => this.queue(p, name, payload, kind, from, at),
       step: (mutation, state, during, at) => this.step(p, mutation, state, during, at),
-      status: (status, reason) => this.emit({ type: 'status', t: now(), pid, status, reason }),
+      status: (status, reason) =>
+        this.emit({ type: 'status', t: now(), pid, status, reason: reason?.slice(0, MAX_TEXT_CHARS) }),
       exit: (reason) => {
         this.emit({ type: 'status', t: now(), pid, status: 'exited', reason });
         p.opts = { name: p.opts.name, kind: p.opts.kind };
@@ -238,7 +247,7 @@ export class Hook {
 
   /** Tell the panel something about the recording itself (an adapter's ignored frames). */
   notice(text: string, level: 'info' | 'warn' | 'error' = 'warn'): void {
-    this.emit({ type: 'notice', t: now(), level, text: String(text) });
+    this.emit({ type: 'notice', t: now(), level, text: String(text).slice(0, MAX_TEXT_CHARS) });
   }
 
   // --- connection -----------------------------------------------------------------------

@@ -42,6 +42,8 @@ export const STORE_OP_MUTATION = Object.fromEntries(
 
 /** Largest batch body the relays accept (characters). Chrome's message limit is 64 MiB. */
 export const MAX_BODY_CHARS = 16 * 1024 * 1024;
+/** Longest error, notice or status text an event may carry (the hook cuts longer ones). */
+export const MAX_TEXT_CHARS = 65536;
 /**
  * Batches the hook may have in flight beyond the panel's last ack (each at most its batch
  * size, 512 K chars by default: 8 M in all): enough to keep the link busy over an ack's
@@ -472,7 +474,7 @@ export function decodeEvent(e: unknown): HookEvent | null {
         t,
         pid: e.pid,
         status: e.status as ProcessStatus,
-        ...(isStr(e.reason, 65536) ? { reason: e.reason } : {}),
+        ...(isStr(e.reason, MAX_TEXT_CHARS) ? { reason: e.reason } : {}),
       };
     case 'queued': {
       if (!isStr(e.pid) || !isNat(e.mid) || !isStr(e.name, 4096)) return null;
@@ -495,7 +497,13 @@ export function decodeEvent(e: unknown): HookEvent | null {
       return isNat(e.mid) ? { type: 'started', seq, t, mid: e.mid } : null;
     case 'done':
       if (!isNat(e.mid)) return null;
-      return { type: 'done', seq, t, mid: e.mid, ...(isStr(e.error, 65536) ? { error: e.error } : {}) };
+      return {
+        type: 'done',
+        seq,
+        t,
+        mid: e.mid,
+        ...(isStr(e.error, MAX_TEXT_CHARS) ? { error: e.error } : {}),
+      };
     case 'step': {
       if (!isStr(e.pid) || !isNat(e.step)) return null;
       const hasFull = 'full' in e;
@@ -527,10 +535,11 @@ export function decodeEvent(e: unknown): HookEvent | null {
         state: e.state as ReplayEvent['state'],
         index: e.index,
         total: e.total,
-        ...(isStr(e.error, 65536) ? { error: e.error } : {}),
+        ...(isStr(e.error, MAX_TEXT_CHARS) ? { error: e.error } : {}),
       };
     case 'notice':
-      if (!['info', 'warn', 'error'].includes(e.level as string) || !isStr(e.text, 65536)) return null;
+      if (!['info', 'warn', 'error'].includes(e.level as string) || !isStr(e.text, MAX_TEXT_CHARS))
+        return null;
       return {
         type: 'notice',
         seq,

@@ -2,7 +2,7 @@ import { applyMiddleware, compose, legacy_createStore, type StoreEnhancer } from
 import { describe, expect, test, vi } from 'vitest';
 import { createFluxStore } from '../../runtime-hook/adapters/flux-store';
 import { hindsightEnhancer } from '../../runtime-hook/adapters/redux';
-import { SEND_WINDOW } from '../../runtime-hook/protocol';
+import { MAX_TEXT_CHARS, SEND_WINDOW } from '../../runtime-hook/protocol';
 import { revive, serialize } from '../../runtime-hook/serialize';
 import { FakeExtension, settle } from '../support/fake-extension';
 
@@ -354,5 +354,27 @@ describe('never throws into the app', () => {
     await settle();
     expect(ext.of('step')).toHaveLength(2);
     expect(serialize(hostile).stats.size).toBeGreaterThan(0);
+  });
+
+  test('an event too large for one message becomes a counted notice; the stream goes on', async () => {
+    const ext = new FakeExtension();
+    const store = boardStore(ext);
+    ext.open();
+    const p = ext.hook.process({ name: 'thrower' });
+    const m = p.queue('fails');
+    m.start();
+    // A 100 MB error text is capped; a 20 MB message name cannot be, so that event is replaced.
+    m.done('x'.repeat(100 * 1024 * 1024));
+    p.queue('y'.repeat(20 * 1024 * 1024));
+    await store.dispatch('add', 'after');
+    await settle();
+    const done = ext.of('done').find((e) => e.mid === m.mid)!;
+    expect(done.error).toHaveLength(MAX_TEXT_CHARS);
+    const dropped = ext.of('notice').filter((n) => n.dropped === 1);
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0].text).toMatch(/a queued event of \d+ characters was over/);
+    // Nothing after it was held up: every seq arrived, the last step included.
+    expect(ext.events.map((e) => e.seq)).toEqual(ext.events.map((_, i) => i + 1));
+    expect(ext.of('step').at(-1)?.mutation?.name).toBe('add');
   });
 });

@@ -23,6 +23,7 @@
  * `?maxBytes=N` in the page URL sets the hook's history budget (default: the hook's own).
  */
 import { getHindsight } from '../../../runtime-hook/hook';
+import type { OutboxState } from '../../../runtime-hook/outbox';
 import { EXT_SOURCE, PAGE_SOURCE } from '../../../runtime-hook/protocol';
 
 export interface RunOptions {
@@ -34,7 +35,7 @@ export interface RunOptions {
   rate: number;
 }
 
-/** The hook's outbox, read from its private fields (diagnostics only). */
+/** Where the hook's outbox stands (its `state()`), with how many events it keeps. */
 export interface OutboxView {
   seq: number;
   acked: number;
@@ -384,23 +385,12 @@ function stats(final = false): RunStats | null {
 }
 
 function outbox(): OutboxView | null {
-  const box = (hook as unknown as { outbox?: Record<string, unknown> }).outbox;
+  const box = (hook as unknown as { outbox?: { state(): OutboxState } }).outbox;
   if (!box) return null;
-  const ring = box.ring as [number, string][];
-  const head = box.head as number;
-  const seq = box.seq as number;
-  const oldest = head < ring.length ? ring[head][0] : seq - (box.open as string[]).length + 1;
-  return {
-    seq,
-    acked: box.acked as number,
-    sent: box.sent as number,
-    oldest,
-    kept: seq - oldest + 1,
-    // Closed chunks (their estimate) and the open events' characters.
-    bytes: (box.bytes as number) + (box.openChars as number),
-    maxBytes: (box.limits as { maxBytes: number }).maxBytes,
-    streaming: box.resendTimer !== undefined,
-  };
+  const [seq, acked, sent, oldest, bytes, , streaming] = box.state();
+  // The budget asked for, else the hook's default (hook.ts connect()).
+  const budget = maxBytes > 0 ? maxBytes : 64 * 1024 * 1024;
+  return { seq, acked, sent, oldest, kept: seq - oldest + 1, bytes, maxBytes: budget, streaming };
 }
 
 const api = {

@@ -69,6 +69,34 @@ function store(name: string, initial: unknown, opts: StoreOptions = {}): AppStor
   };
 }
 
-const app = { hook, store, commands };
+export interface StreamResult {
+  pid: string;
+  /** Messages dispatched (each is 4 hook events: queued, started, step, done). */
+  sent: number;
+  ms: number;
+  /** The hook's newest sequence number when the stream ended. */
+  lastSeq: number;
+}
+
+/**
+ * Dispatch `rate` messages a second for `ms` on a store named `name` (payload `{ i }`, state
+ * `{ n: i + 1 }`), paced by 5 ms timers as an app's work arrives: the messages due since the
+ * last tick go out together, so the rate holds whatever the timer jitter.
+ */
+async function stream(name: string, rate: number, ms: number): Promise<StreamResult> {
+  const s = store(name, { n: 0 });
+  const t0 = performance.now();
+  let sent = 0;
+  for (;;) {
+    const elapsed = performance.now() - t0;
+    const due = Math.min(Math.floor((elapsed / 1000) * rate), Math.floor((ms / 1000) * rate));
+    for (; sent < due; sent++) s.dispatch('tick', { i: sent }, { n: sent + 1 });
+    if (elapsed >= ms) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return { pid: s.pid, sent, ms: performance.now() - t0, lastSeq: hook.lastSeq };
+}
+
+const app = { hook, store, commands, stream };
 export type App = typeof app;
 (window as unknown as { __app: App }).__app = app;
