@@ -14,8 +14,11 @@ export type OutEvent = HookEvent extends infer E ? (E extends HookEvent ? Omit<E
 interface Entry {
   seq: number;
   json: string;
-  /** Kept for step events only: needed to roll the per-process base forward on eviction. */
-  step?: StepEvent;
+  /**
+   * A step event: read back from its JSON when evicted, to roll the per-process base forward.
+   * Only the text is kept: objects kept for every event would cost the page far more in GC.
+   */
+  step?: boolean;
 }
 
 export interface OutboxLimits {
@@ -73,7 +76,7 @@ export class Outbox {
         text: `unencodable event: ${e}`,
       });
     }
-    this.ring.push({ seq, json, step: full.type === 'step' ? full : undefined });
+    this.ring.push({ seq, json, step: full.type === 'step' });
     this.chars += json.length;
     this.evict();
     this.schedule();
@@ -87,7 +90,7 @@ export class Outbox {
     ) {
       const e = this.ring[this.head++];
       this.chars -= e.json.length;
-      if (e.step) this.rollBase(e.step);
+      if (e.step) this.rollBase(JSON.parse(e.json));
     }
     // Compact now and then so the array does not grow without bound.
     if (this.head > 1024 && this.head * 2 > this.ring.length) {
@@ -96,7 +99,7 @@ export class Outbox {
     }
   }
 
-  private rollBase(s: NonNullable<Entry['step']>): void {
+  private rollBase(s: StepEvent): void {
     const prev = this.bases.get(s.pid);
     let full: Serialized | undefined = s.full;
     if (full === undefined && prev && s.delta !== undefined) {
