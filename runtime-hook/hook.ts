@@ -9,6 +9,7 @@ import { Outbox, type OutboxLimits, type OutEvent } from './outbox';
 import type {
   Capabilities,
   Command,
+  Delta,
   MessageKind,
   ProcessEvent,
   ProcessKind,
@@ -50,6 +51,11 @@ export interface ProcessOptions {
   replay?: (msg: { name: string; kind: MessageKind; payload: unknown }) => unknown;
   /** The store never mutates in place: a same reference means the same content. */
   immutable?: boolean;
+  /**
+   * How each snapshot is captured, when the adapter knows better than a full walk (capture.ts,
+   * track.ts): cost that grows with the change, not the state.
+   */
+  capture?: Capture;
   /** A past state can be shown without touching the app (LiveView renders its HTML). */
   preview?: boolean;
   /**
@@ -69,6 +75,18 @@ export interface ProcessOptions {
    */
   storeOps?: { ops: readonly StoreOp[]; run(op: StoreOp): void };
 }
+
+/**
+ * A capture strategy: the value, stats and (when it knows it) the delta from `last`, the value
+ * recorded before; `last` is undefined when a full snapshot starts a new chain. The value is
+ * the strategy's own mirror of the state: the next call may update it in place, so it is only
+ * read (encoded) before then, never kept as a snapshot.
+ */
+export type Capture = (
+  state: unknown,
+  opts: Partial<SerializeOptions>,
+  last?: Serialized,
+) => { value: Serialized; stats: StateStats; delta?: Delta };
 
 export interface SetStateInfo {
   reason: 'jump' | 'present' | 'replay';
@@ -321,9 +339,9 @@ export class Hook {
 
   // --- reports --------------------------------------------------------------------------
 
-  private ser(value: unknown, cache?: SerializeCache): { value: Serialized; stats: StateStats } {
+  private ser(value: unknown, cache?: SerializeCache, cap?: Capture, last?: Serialized): ReturnType<Capture> {
     try {
-      return serialize(value, this.serializeOpts, cache);
+      return cap ? cap(value, this.serializeOpts, last) : serialize(value, this.serializeOpts, cache);
     } catch (e) {
       // serialize is built not to throw; if it ever does, the app must not notice.
       return { value: { $hs: 'thrown', message: errText(e) }, stats: { size: 0 } };
@@ -412,7 +430,7 @@ export class Hook {
     during?: MessageHandle,
     at?: number,
   ): void {
-    const { value, stats } = this.ser(state, p.cache);
+    const { value, stats, delta } = this.ser(state, p.cache, p.opts.capture, full ? undefined : p.last);
     if (p.opts.keySizes) {
       try {
         const extra = p.opts.keySizes();
@@ -429,7 +447,7 @@ export class Hook {
       if (mutation.payload !== undefined) ev.mutation.payload = this.ser(mutation.payload).value;
     }
     if (full || p.last === undefined) ev.full = value;
-    else ev.delta = diff(p.last, value) ?? {};
+    else ev.delta = delta ?? diff(p.last, value) ?? {};
     p.last = value;
     p.steps = step;
     this.emit(ev);

@@ -3,7 +3,7 @@
  * the same adapters driven by a hook that records nothing (the real hook module is never
  * imported, so bundlers drop it); the enhancer is the identity.
  */
-import { type FluxStore, type FluxStoreConfig, fluxStoreAdapter } from './adapters/flux-store';
+import { attachFluxStore, type FluxStore, type FluxStoreConfig } from './adapters/flux-store';
 import type { Hook, MessageHandle, ProcessHandle } from './hook';
 
 const msg: MessageHandle = { mid: 0, start() {}, done() {} };
@@ -15,7 +15,7 @@ export const PROTOCOL_VERSION = 1;
 export const getHindsight = (): Hook => hook;
 export const hindsightEnhancer = () => (next: unknown) => next;
 export const createFluxStore = <S>(config: FluxStoreConfig<S>): FluxStore<S> =>
-  fluxStoreAdapter.attach(config as FluxStoreConfig<unknown>, hook) as FluxStore<S>;
+  attachFluxStore(config as FluxStoreConfig<unknown>, hook) as FluxStore<S>;
 export const hindsightPinia = () => () => {};
 export const hindsightInspect = () => () => {};
 /** Production: no global is installed (apps fall back to their no-devtools path). */

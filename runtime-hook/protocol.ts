@@ -90,6 +90,11 @@ export interface StateStats {
   longestList?: { path: string; length: number };
   /** How many values were truncated / redacted. */
   truncated?: number;
+  /**
+   * Set when a process that captures incrementally (only what changed) had to walk the whole
+   * state for this step instead: why (e.g. written outside a mutation, a size limit).
+   */
+  walk?: string;
 }
 
 interface EventBase {
@@ -431,6 +436,7 @@ function decodeStats(s: unknown): StateStats | null {
     out.longestList = { path: s.longestList.path, length: s.longestList.length };
   }
   if (isNat(s.truncated)) out.truncated = s.truncated;
+  if (isStr(s.walk, 200)) out.walk = s.walk;
   return out;
 }
 

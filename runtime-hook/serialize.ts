@@ -43,7 +43,7 @@ export interface SerializeOptions {
 export const DEFAULT_SERIALIZE_OPTIONS: SerializeOptions = {
   maxDepth: 32,
   maxStringLength: 100_000,
-  maxItems: 10_000,
+  maxItems: 100_000,
   maxTotalSize: 8_000_000,
   redact: ['password', 'token', 'secret', 'authorization', 'cookie'],
 };
@@ -63,11 +63,12 @@ export const createSerializeCache = (): SerializeCache => new WeakMap() as unkno
 type Obj = { [k: string]: Serialized };
 type Marker = { $hs: string; [k: string]: Serialized };
 /** A path step: array index, object key, or preformatted text. */
-type Seg = number | string | [string];
+export type Seg = number | string | [string];
 /** Longest list inside a subtree, its path relative to the subtree. */
-type Best = { len: number; rel: string };
+export type Best = { len: number; rel: string };
 type Entry = { n: Serialized; d: number; size: number; t: number; b?: Best };
-type KeyInfo = [string, number, boolean];
+/** An object key as serialized: escaped key, its JSON length with the colon, redacted? */
+export type KeyInfo = [string, number, boolean];
 type Ctx = {
   /** Shared by every call with the same options: escaped key, its JSON length, redacted? */
   kc: Map<string, KeyInfo>;
@@ -84,22 +85,22 @@ type Ctx = {
   segs: Seg[];
   best?: Best;
   keys?: [string, number][];
-  cache?: WeakMap<object, Entry>;
+  cache?: Pick<WeakMap<object, Entry>, 'get' | 'set'>;
 };
 
-const OP = Object.prototype;
+export const OP = Object.prototype;
 const isArr = Array.isArray;
 const getProto = Object.getPrototypeOf;
 const json = JSON.stringify;
-const ESC = /^\$+hs$/;
-const NEEDS_ESC = /[^ !#-[\]-\ud7ff\ue000-\uffff]/;
+export const ESC = /^\$+hs$/;
+export const NEEDS_ESC = /[^ !#-[\]-\ud7ff\ue000-\uffff]/;
 const IDENT = /^[A-Za-z_$][\w$]*$/;
-const MORE_KEY = '$hs$more';
+export const MORE_KEY = '$hs$more';
 /** Not walked: their contents are not observable synchronously, or only via side effects. */
 const OPAQUE_TAGS = ['Promise', 'WeakMap', 'WeakSet', 'WeakRef', 'FinalizationRegistry'];
 
 /** Characters of a finite number in JSON; integers without allocating a string. */
-const numLen = (n: number): number => {
+export const numLen = (n: number): number => {
   if (!Number.isInteger(n) || n >= 1e21 || n <= -1e21) return String(n).length;
   let len = n < 0 ? 2 : 1;
   for (let a = Math.abs(n); a >= 10; a /= 10) len++;
@@ -120,7 +121,7 @@ const put = (o: Obj, k: string, v: Serialized): void => {
   else o[k] = v;
 };
 
-const segStr = (s: Seg): string =>
+export const segStr = (s: Seg): string =>
   typeof s === 'number'
     ? `[${s}]`
     : typeof s === 'string'
@@ -210,6 +211,51 @@ export function serialize(
     // Not reachable by design (walk catches per value); the app must never see it anyway.
     return { value: { $hs: 'thrown', message: errMsg(e) }, stats: { size: c?.size ?? 0 } };
   }
+}
+
+/** What incremental capture (capture.ts) needs from the serializer's prepared options. */
+export interface Kit {
+  o: SerializeOptions;
+  key: (k: string) => KeyInfo;
+}
+
+export function kit(opts?: Partial<SerializeOptions>): Kit {
+  const [o, red, kc] = prepare(opts);
+  const c = { o, red, kc } as Ctx;
+  return { o, key: (k) => keyInfo(c, k) };
+}
+
+/** One subtree serialized in place: what a full walk gives at that depth and path. */
+export interface Subtree {
+  n: Serialized;
+  /** Size, long strings counted whole (as StateStats.size). */
+  s: number;
+  t: number;
+  /** At least the markers that make the subtree unfit for reuse (see `bad`); may overcount. */
+  bad: number;
+  /** Longest list inside, its path starting with `seg`. */
+  best?: Best;
+}
+
+/**
+ * Serialize `value` as the full walk does when it reaches it at `depth`, below the raw
+ * ancestors `anc` whose path steps are `segs` (the root's is ['$']): cycles become the same
+ * `ref` markers. Sizes start at 0, so the caller checks maxTotalSize on the whole. `probe`
+ * sees every object reached below `value` (it is asked through the cache interface).
+ */
+export function subtree(
+  value: unknown,
+  opts: Partial<SerializeOptions> | undefined,
+  depth: number,
+  anc: object[],
+  segs: Seg[],
+  seg: Seg,
+  probe?: Ctx['cache'],
+): Subtree {
+  const [o, red, kc] = prepare(opts);
+  const c: Ctx = { o, red, size: 0, lost: 0, t: 0, bad: 0, anc, segs, kc, cache: probe };
+  const n = walk(c, value, depth, seg);
+  return { n, s: c.size + c.lost, t: c.t, bad: c.bad, best: c.best };
 }
 
 /** A leaf marker: counted in size, and in truncated/bad when it stands for lost data. */
@@ -373,7 +419,7 @@ function obj(c: Ctx, v: object, depth: number, seg: Seg): Serialized {
               : typeof k === 'object' || typeof k === 'function'
                 ? `#${i}`
                 : String(k);
-          const s1 = c.size - c.lost;
+          const s1 = c.size + c.lost;
           const pair = [walk(c, k, d, [`.keys[${i}]`])];
           c.size += 3;
           pair.push(
@@ -394,7 +440,7 @@ function obj(c: Ctx, v: object, depth: number, seg: Seg): Serialized {
       for (let i = 0; i < cnt; i++) {
         const k = keys[i];
         const ki = keyInfo(c, k);
-        const s1 = c.size - c.lost;
+        const s1 = c.size + c.lost;
         c.size += ki[1] + (i ? 1 : 0);
         put(out, ki[0], ki[2] ? leaf(c, { $hs: 'redacted' }, true) : prop(c, v, k, d, k));
         ks?.push([k, c.size + c.lost - s1 - (i ? 1 : 0)]);

@@ -6,6 +6,7 @@
  */
 import type { Adapter } from '../adapter';
 import { getHindsight, type Hook, type MessageHandle, type ProcessHandle } from '../hook';
+import { trackedCapture } from '../track';
 
 export interface ActionContext<S> {
   readonly state: S;
@@ -43,97 +44,113 @@ interface Job {
   reject(e: unknown): void;
 }
 
-export const fluxStoreAdapter: Adapter<FluxStoreConfig<unknown>, FluxStore<unknown>> = {
-  name: 'flux-store',
-  attach(config, hook) {
-    let state = typeof config.state === 'function' ? (config.state as () => unknown)() : config.state;
-    const listeners = new Set<(s: unknown, m: { name: string; payload?: unknown }) => void>();
-    const queue: Job[] = [];
-    let running: Job | undefined;
+/**
+ * The store, given how to track its mutations: with `track` (trackedCapture), mutations run
+ * on tracked views while recording, so a step costs what it wrote; without (the production
+ * no-op), the tracking code is not even bundled.
+ */
+export function attachFluxStore(
+  config: FluxStoreConfig<unknown>,
+  hook: Hook,
+  track?: typeof trackedCapture,
+): FluxStore<unknown> {
+  let state = typeof config.state === 'function' ? (config.state as () => unknown)() : config.state;
+  const listeners = new Set<(s: unknown, m: { name: string; payload?: unknown }) => void>();
+  const queue: Job[] = [];
+  let running: Job | undefined;
 
-    const notify = (m: { name: string; payload?: unknown }) => {
-      for (const l of listeners) l(state, m);
-    };
+  const { capture, tracker } = track?.() ?? {};
 
-    const commit = (name: string, payload?: unknown) => {
-      const fn = config.mutations[name];
-      if (!fn) throw new Error(`unknown mutation: ${name}`);
-      fn(state as never, payload as never);
-      proc.step({ name, payload }, state, running?.msg);
-      notify({ name, payload });
-    };
+  const notify = (m: { name: string; payload?: unknown }) => {
+    for (const l of listeners) l(state, m);
+  };
 
-    const run = async (name: string, payload: unknown): Promise<unknown> => {
-      const fn = config.actions?.[name];
-      // An action without a handler commits the mutation of the same name (LiveEx default).
-      if (!fn) return commit(name, payload);
-      return fn(
-        {
-          get state() {
-            return state as never;
-          },
-          commit,
-          dispatch: (a, p) => run(a, p),
+  const commit = (name: string, payload?: unknown) => {
+    const fn = config.mutations[name];
+    if (!fn) throw new Error(`unknown mutation: ${name}`);
+    if (tracker && hook.active) tracker.mutate(state, payload, (s, p) => fn(s as never, p as never));
+    else fn(state as never, payload as never);
+    proc.step({ name, payload }, state, running?.msg);
+    notify({ name, payload });
+  };
+
+  const run = async (name: string, payload: unknown): Promise<unknown> => {
+    const fn = config.actions?.[name];
+    // An action without a handler commits the mutation of the same name (LiveEx default).
+    if (!fn) return commit(name, payload);
+    return fn(
+      {
+        // Tracked too: an action writing the state directly is seen (and said) in the next step.
+        get state() {
+          return (tracker && hook.active ? tracker.view(state) : state) as never;
         },
-        payload as never,
-      );
-    };
+        commit,
+        dispatch: (a, p) => run(a, p),
+      },
+      payload as never,
+    );
+  };
 
-    const pump = async () => {
-      if (running) return;
-      while (queue.length) {
-        const job = queue.shift()!;
-        running = job;
-        job.msg.start();
-        try {
-          const r = await run(job.name, job.payload);
-          job.msg.done();
-          job.resolve(r);
-        } catch (e) {
-          job.msg.done(e);
-          job.reject(e);
-        }
-        running = undefined;
+  const pump = async () => {
+    if (running) return;
+    while (queue.length) {
+      const job = queue.shift()!;
+      running = job;
+      job.msg.start();
+      try {
+        const r = await run(job.name, job.payload);
+        job.msg.done();
+        job.resolve(r);
+      } catch (e) {
+        job.msg.done(e);
+        job.reject(e);
       }
-    };
+      running = undefined;
+    }
+  };
 
-    const dispatch = (name: string, payload?: unknown) =>
-      new Promise<unknown>((resolve, reject) => {
-        queue.push({ name, payload, msg: proc.queue(name, payload, 'action'), resolve, reject });
-        void pump();
-      });
-
-    const replaceState = (s: unknown) => {
-      state = s;
-      notify({ name: '@@replaceState' });
-    };
-
-    const proc = hook.process({
-      name: config.name,
-      kind: 'store',
-      parent: config.parent,
-      getState: () => state,
-      setState: replaceState,
-      replay: (m) => dispatch(m.name, m.payload),
+  const dispatch = (name: string, payload?: unknown) =>
+    new Promise<unknown>((resolve, reject) => {
+      queue.push({ name, payload, msg: proc.queue(name, payload, 'action'), resolve, reject });
+      void pump();
     });
 
-    return {
-      get state() {
-        return state;
-      },
-      dispatch,
-      commit,
-      subscribe(l) {
-        listeners.add(l);
-        return () => listeners.delete(l);
-      },
-      replaceState,
-      get mailbox() {
-        return queue.length;
-      },
-      process: proc,
-    };
-  },
+  const replaceState = (s: unknown) => {
+    state = s;
+    notify({ name: '@@replaceState' });
+  };
+
+  const proc = hook.process({
+    name: config.name,
+    kind: 'store',
+    parent: config.parent,
+    getState: () => state,
+    setState: replaceState,
+    capture,
+    replay: (m) => dispatch(m.name, m.payload),
+  });
+
+  return {
+    get state() {
+      return state;
+    },
+    dispatch,
+    commit,
+    subscribe(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    replaceState,
+    get mailbox() {
+      return queue.length;
+    },
+    process: proc,
+  };
+}
+
+export const fluxStoreAdapter: Adapter<FluxStoreConfig<unknown>, FluxStore<unknown>> = {
+  name: 'flux-store',
+  attach: (config, hook) => attachFluxStore(config, hook, trackedCapture),
 };
 
 export function createFluxStore<S>(config: FluxStoreConfig<S>, hook: Hook = getHindsight()): FluxStore<S> {

@@ -21,6 +21,7 @@
  * `JSON.stringify`.
  */
 import type { Adapter } from '../adapter';
+import { immutableCapture } from '../capture';
 import { getHindsight, type Hook, type ProcessHandle, type SetStateInfo } from '../hook';
 import { SKIP_MUTATION, type StoreOp, UNSKIP_MUTATION } from '../protocol';
 
@@ -323,6 +324,8 @@ class Connection implements DevtoolsConnection {
     this.proc = this.hook.process({
       name: this.r.opts.name ?? `connect #${this.id}`,
       kind: 'store',
+      // States sent by the app are usually immutable; references are trusted where frozen.
+      capture: immutableCapture(true),
       getState: () => sanitizeState(this.r, this.state, this.actions),
       setState: features.jump === false ? undefined : (s, info) => this.travel(s, info),
       replay: canReplay
@@ -564,6 +567,7 @@ function enhance(ext: Devtools, r: Resolved): Enhancer {
       name: r.opts.name ?? 'redux store',
       kind: 'store',
       immutable: true,
+      capture: immutableCapture(),
       getState: () => sanitizeState(r, store.getState(), actions),
       setState:
         features.jump === false

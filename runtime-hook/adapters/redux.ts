@@ -1,9 +1,10 @@
 /**
  * Redux-style store enhancer: every dispatched action is a message of the store's process
  * and each state change a step named by the action type. Redux states are immutable, so
- * the serializer reuses unchanged subtrees by reference and deltas skip them.
+ * each step's capture visits only the subtrees whose references changed.
  */
 import type { Adapter } from '../adapter';
+import { immutableCapture } from '../capture';
 import { getHindsight, type Hook } from '../hook';
 
 type Action = { type: string; [k: string]: unknown };
@@ -31,6 +32,8 @@ export const reduxAdapter: Adapter<{ name?: string }, (next: StoreCreator) => St
         name: options.name ?? 'redux store',
         kind: 'store',
         immutable: true,
+        // Each step visits only the subtrees whose references changed (capture.ts).
+        capture: immutableCapture(),
         getState: store.getState,
         // Straight to the inner store: a jump is not an action of the app.
         setState: (state) => store.dispatch({ type: SET_STATE, state }),

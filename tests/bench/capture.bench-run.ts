@@ -15,7 +15,10 @@
  *   flux-store adapter) against the same page script on a `connect()`-style `send(action,
  *   state)` of that store.
  * Cost is CPU time (process.cpuUsage) per action over a block, including the hook's
- * batched flush (timers), so deferred work is counted.
+ * batched flush (timers), so deferred work is counted. Both sides first run the same number
+ * of warm-up actions (WARM_ACTIONS): V8 compiles hot code on background threads during a
+ * side's first thousands of calls, and that CPU is counted too, so a warm-up of a few
+ * blocks would measure the cheaper side's start-up rather than its cost per action.
  */
 import { instrument } from '@redux-devtools/instrument';
 // @ts-expect-error — jsan ships no types; only `stringify` is used
@@ -196,10 +199,18 @@ async function block(side: Side, n: number): Promise<number> {
   return (d.user + d.system) / n;
 }
 
-/** Alternating blocks (ABBA), per-side medians. */
+/** Actions each side runs before anything is measured (the same for both). */
+const WARM_ACTIONS = 2000;
+
+/** Alternating blocks (ABBA), per-side medians, after the same warm-up for both sides. */
 async function compare(a: Side, b: Side, perBlock: number, blocks: number): Promise<[number, number]> {
   const xs: number[] = [];
   const ys: number[] = [];
+  for (let n = 0; n < WARM_ACTIONS; n += perBlock) {
+    a.run(perBlock);
+    b.run(perBlock);
+    await sleep(1);
+  }
   await block(a, perBlock);
   await block(b, perBlock);
   for (let i = 0; i < blocks; i++) {

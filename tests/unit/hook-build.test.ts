@@ -42,6 +42,10 @@ test('a production build of the example compiles the hook out; a development bui
   expect(dev).toContain('hindsight-page');
   expect(prod).not.toContain('hindsight-page');
   expect(prod).not.toContain('__HINDSIGHT_HOOK__');
+  // Nor the capture engine, the write tracker or the serializer (the stores' adapters use them).
+  expect(dev).toContain('a written object moved');
+  expect(prod).not.toContain('a written object moved');
+  expect(prod).not.toContain('maxTotalSize');
   // The stores still exist in production: the app's own logic is untouched.
   expect(prod).toContain('markSaved');
 }, 120_000);

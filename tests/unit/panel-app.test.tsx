@@ -5,7 +5,7 @@ import { App } from '../../extension/panel/components/App';
 import { ErrorBoundary } from '../../extension/panel/components/ErrorBoundary';
 import { createPanelModel } from '../../extension/panel/models/panel';
 import { IGNORED_HELD } from '../../extension/panel/sequencer';
-import { connectedModel, Script, SESSION } from './panel-fixtures';
+import { connectedModel, Script, SESSION, statsOf } from './panel-fixtures';
 
 afterEach(() => {
   cleanup();
@@ -62,6 +62,23 @@ describe('App', () => {
     expect(container.querySelectorAll('[data-testid="timeline-row"]').length).toBe(7);
     expect(screen.queryByTestId('drops')).toBeNull();
     expect(screen.queryByTestId('past-bar')).toBeNull();
+  });
+
+  it('says when a step of an incrementally captured store was a full walk, and why', async () => {
+    const { model, s } = app();
+    const state = { items: [1, 2, 3], total: 30 };
+    s.step('p1', state, { stats: { ...statsOf(state), walk: 'the state changed outside a mutation' } });
+    await run(() => model.handlers.events(s.take()));
+    const steps = byTestId('timeline-row').filter(
+      (r) => r.dataset.pid === 'p1' && r.dataset.step !== undefined,
+    );
+    await run(() => fireEvent.click(steps[steps.length - 1]));
+    expect(screen.getByTestId('full-walk').textContent).toBe(
+      'Captured by walking the whole state: the state changed outside a mutation',
+    );
+    // Other steps say nothing.
+    await run(() => fireEvent.click(steps[0]));
+    expect(screen.queryByTestId('full-walk')).toBeNull();
   });
 
   it('selecting a step shows its state and the recorded diff', async () => {

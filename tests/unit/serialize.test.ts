@@ -296,9 +296,11 @@ describe('serialize: limits', () => {
     const { value, stats } = serialize({ big });
     expect(performance.now() - t0).toBeLessThan(500);
     const arr = (value as Obj).big as Serialized[];
-    expect(arr.length).toBe(10_001);
-    expect(arr[9_999]).toBe(9_999);
-    expect(arr[10_000]).toEqual({ $hs: 'more', count: 990_000 });
+    const max = DEFAULT_SERIALIZE_OPTIONS.maxItems;
+    expect(max).toBe(100_000);
+    expect(arr.length).toBe(max + 1);
+    expect(arr[max - 1]).toBe(max - 1);
+    expect(arr[max]).toEqual({ $hs: 'more', count: 1_000_000 - max });
     expect(stats.longestList).toEqual({ path: '$.big', length: 1_000_000 });
     expect(stats.truncated).toBe(1);
   });
@@ -604,6 +606,15 @@ describe('stats', () => {
     const m = serialize(new Map([['big', 'y'.repeat(100)]])).stats.keys;
     expect(m?.big).toBeGreaterThan(100);
     expect(serialize([1, 2]).stats.keys).toBeUndefined();
+    // A cut string counts whole in its own key's size, and not in the keys after it.
+    const cut = serialize(
+      { a: 'x'.repeat(200), b: 'yy', m: new Map([['k', 'z'.repeat(50)]]) },
+      { maxStringLength: 10 },
+    );
+    const out = cut.value as Obj;
+    expect(cut.stats.keys?.a).toBe(JSON.stringify({ a: out.a }).length - 2 + 190);
+    expect(cut.stats.keys?.b).toBe(JSON.stringify({ b: 'yy' }).length - 2);
+    expect(cut.stats.keys?.m).toBe(JSON.stringify({ m: out.m }).length - 2 + 40);
     const proto = JSON.parse('{"__proto__": [1,2,3]}');
     expect(serialize(proto).stats.keys).toEqual(
       JSON.parse(`{"__proto__": ${JSON.stringify(proto).length - 2}}`),

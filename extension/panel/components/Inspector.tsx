@@ -122,6 +122,15 @@ export function Inspector({ model }: { model: PanelModel }) {
       {ins.broken && <div class="warn-box">This step has no state: {ins.broken}</div>}
 
       <Section title="Diff">
+        {lastStep?.stats.walk !== undefined && (
+          <div
+            class="muted small-note"
+            data-testid="full-walk"
+            title="Steps of this process normally record only what changed"
+          >
+            Captured by walking the whole state: {lastStep.stats.walk}
+          </div>
+        )}
         <ErrorBoundary name="Diff">
           {diff.kind === 'none' ? (
             <div class="muted" data-testid="diff-none">
