@@ -160,6 +160,8 @@ interface Proc {
   /** Set while the app shows a past step: the live state to return to. */
   past?: { live: unknown; stepsAtJump: number };
   replayRun?: { stopped: boolean };
+  /** Its last step was dropped as too large: the next one is sent whole. */
+  broke?: boolean;
 }
 
 const NOOP_MSG: MessageHandle = { mid: 0, start() {}, done() {} };
@@ -178,31 +180,35 @@ const errText = (e: unknown): string => {
 
 export class Hook {
   readonly session: string;
-  private procs = new Map<string, Proc>();
-  private nextPid = 1;
-  private nextMid = 1;
+  #procs = new Map<string, Proc>();
+  #nextPid = 1;
+  #nextMid = 1;
+  // Plain (not #) private: diagnostics and tests read it, and the load test wraps onData.
   private outbox?: Outbox;
-  private recording = true;
-  private skipped = 0;
+  #recording = true;
+  #skipped = 0;
   /** Commands for this session that did not decode (e.g. from a newer panel). */
-  private rejected = 0;
+  #rejected = 0;
   /** pid of a process whose state Hindsight is setting: its reports are not new steps. */
-  private applying?: string;
+  #applying?: string;
   /** pid of a process being replayed: its new messages are marked as replays. */
-  private replaying?: string;
-  private serializeOpts: Partial<SerializeOptions>;
-  private transport?: PageTransport;
-  private watchers = new Set<(s: HookStatus) => void>();
+  #replaying?: string;
+  #serializeOpts: Partial<SerializeOptions>;
+  #transport?: PageTransport;
+  #watchers = new Set<(s: HookStatus) => void>();
 
-  constructor(private options: Partial<HookOptions> = {}) {
+  #options: Partial<HookOptions>;
+
+  constructor(options: Partial<HookOptions> = {}) {
+    this.#options = options;
     const bytes = new Uint8Array(8);
     crypto.getRandomValues(bytes);
     this.session = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-    this.serializeOpts = options.serialize ?? {};
-    this.transport = options.transport ?? (typeof window !== 'undefined' ? windowTransport() : undefined);
-    if (this.transport) {
-      this.transport.listen((d) => this.onData(d));
-      this.hello();
+    this.#serializeOpts = options.serialize ?? {};
+    this.#transport = options.transport ?? (typeof window !== 'undefined' ? windowTransport() : undefined);
+    if (this.#transport) {
+      this.#transport.listen((d) => this.onData(d));
+      this.#hello();
     }
   }
 
@@ -213,28 +219,28 @@ export class Hook {
 
   /** How many commands for this page were rejected as unknown or malformed. For diagnostics. */
   get rejectedCommands(): number {
-    return this.rejected;
+    return this.#rejected;
   }
 
   /** True once the extension is connected. Adapters check it to stay on their fast path. */
   get active(): boolean {
-    return this.outbox !== undefined && this.recording;
+    return this.outbox !== undefined && this.#recording;
   }
 
   /** Connected to the extension and recording state, now and on every change. */
   get status(): HookStatus {
-    return { connected: this.outbox !== undefined, recording: this.recording };
+    return { connected: this.outbox !== undefined, recording: this.#recording };
   }
 
   /** Call `cb` on every change of `status` (connect, pause, resume); returns the unsubscribe. */
   watch(cb: (s: HookStatus) => void): () => void {
-    this.watchers.add(cb);
-    return () => this.watchers.delete(cb);
+    this.#watchers.add(cb);
+    return () => this.#watchers.delete(cb);
   }
 
-  private notify(): void {
+  #notify(): void {
     const s = this.status;
-    for (const cb of [...this.watchers]) {
+    for (const cb of [...this.#watchers]) {
       try {
         cb(s);
       } catch {
@@ -244,20 +250,20 @@ export class Hook {
   }
 
   process(opts: ProcessOptions): ProcessHandle {
-    const pid = `p${this.nextPid++}`;
+    const pid = `p${this.#nextPid++}`;
     const parent = typeof opts.parent === 'string' ? opts.parent : opts.parent?.pid;
     const p: Proc = { pid, opts, parent, steps: 0 };
     if (opts.immutable) p.cache = createSerializeCache();
-    this.procs.set(pid, p);
-    if (this.active) this.announce(p);
+    this.#procs.set(pid, p);
+    if (this.active) this.#announce(p);
     return {
       pid,
-      queue: (name, payload, kind = 'action', from, at) => this.queue(p, name, payload, kind, from, at),
-      step: (mutation, state, during, at) => this.step(p, mutation, state, during, at),
+      queue: (name, payload, kind = 'action', from, at) => this.#queue(p, name, payload, kind, from, at),
+      step: (mutation, state, during, at) => this.#step(p, mutation, state, during, at),
       status: (status, reason) =>
-        this.emit({ type: 'status', t: now(), pid, status, reason: reason?.slice(0, MAX_TEXT_CHARS) }),
+        this.#emit({ type: 'status', t: now(), pid, status, reason: reason?.slice(0, MAX_TEXT_CHARS) }),
       exit: (reason) => {
-        this.emit({ type: 'status', t: now(), pid, status: 'exited', reason });
+        this.#emit({ type: 'status', t: now(), pid, status: 'exited', reason });
         p.opts = { name: p.opts.name, kind: p.opts.kind };
       },
     };
@@ -265,18 +271,18 @@ export class Hook {
 
   /** Tell the panel something about the recording itself (an adapter's ignored frames). */
   notice(text: string, level: 'info' | 'warn' | 'error' = 'warn'): void {
-    this.emit({ type: 'notice', t: now(), level, text: String(text).slice(0, MAX_TEXT_CHARS) });
+    this.#emit({ type: 'notice', t: now(), level, text: String(text).slice(0, MAX_TEXT_CHARS) });
   }
 
   // --- connection -----------------------------------------------------------------------
 
-  private post(msg: object): void {
-    this.transport?.post({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, session: this.session, ...msg });
+  #post(msg: object): void {
+    this.#transport?.post({ source: PAGE_SOURCE, v: PROTOCOL_VERSION, session: this.session, ...msg });
   }
 
-  private hello(): void {
+  #hello(): void {
     const url = typeof location !== 'undefined' ? location.href : '';
-    this.post({ kind: 'hello', hook: HOOK_VERSION, url, startedAt: now() });
+    this.#post({ kind: 'hello', hook: HOOK_VERSION, url, startedAt: now() });
   }
 
   private onData(data: unknown): void {
@@ -286,34 +292,34 @@ export class Hook {
       // broken one): never acted on, but not silently.
       const d = data as { source?: unknown; kind?: unknown; session?: unknown } | null;
       if (d?.source === EXT_SOURCE && d.kind === 'command' && d.session === this.session) {
-        this.rejected++;
-        this.fail(`command not understood (${this.rejected} rejected)`);
+        this.#rejected++;
+        this.#fail(`command not understood (${this.#rejected} rejected)`);
       }
       return;
     }
     if (env.kind === 'connect') {
-      if (!this.outbox) this.connect();
-      this.hello();
+      if (!this.outbox) this.#connect();
+      this.#hello();
     } else if (env.session === this.session) {
-      this.command(env.cmd);
+      this.#command(env.cmd);
     }
   }
 
-  private connect(): void {
-    const h = this.options.history ?? {};
+  #connect(): void {
+    const h = this.#options.history ?? {};
     this.outbox = new Outbox(
-      (first, count, body) => this.post({ kind: 'batch', first, count, body }),
-      () => [...this.procs.values()].map((p) => this.describe(p)),
+      (first, count, body) => this.#post({ kind: 'batch', first, count, body }),
+      () => [...this.#procs.values()].map((p) => this.#describe(p)),
       {
         maxBytes: h.maxBytes ?? 64 * 1024 * 1024,
         batchChars: h.batchChars ?? 1 << 19,
       },
     );
-    for (const p of this.procs.values()) this.announce(p);
-    this.notify();
+    for (const p of this.#procs.values()) this.#announce(p);
+    this.#notify();
   }
 
-  private describe(p: Proc): Omit<ProcessEvent, 'seq' | 't' | 'type'> {
+  #describe(p: Proc): Omit<ProcessEvent, 'seq' | 't' | 'type'> {
     const caps: Capabilities = { jump: !!p.opts.setState, replay: !!p.opts.replay };
     if (p.opts.toggle) caps.toggle = true;
     if (p.opts.storeOps?.ops.length) caps.ops = [...p.opts.storeOps.ops];
@@ -328,27 +334,28 @@ export class Hook {
     return d;
   }
 
-  private announce(p: Proc): void {
-    this.emit({ type: 'process', t: now(), ...this.describe(p) });
-    if (p.opts.getState) this.snapshot(p, this.read(p), true);
+  #announce(p: Proc): void {
+    this.#emit({ type: 'process', t: now(), ...this.#describe(p) });
+    if (p.opts.getState) this.#snapshot(p, this.#read(p), true);
   }
 
-  private emit(ev: OutEvent): void {
-    if (this.outbox && this.recording) this.outbox.push(ev);
+  /** False when the outbox had to drop `ev` (too large for any message). */
+  #emit(ev: OutEvent): boolean {
+    return !this.outbox || !this.#recording || this.outbox.push(ev);
   }
 
   // --- reports --------------------------------------------------------------------------
 
-  private ser(value: unknown, cache?: SerializeCache, cap?: Capture, last?: Serialized): ReturnType<Capture> {
+  #ser(value: unknown, cache?: SerializeCache, cap?: Capture, last?: Serialized): ReturnType<Capture> {
     try {
-      return cap ? cap(value, this.serializeOpts, last) : serialize(value, this.serializeOpts, cache);
+      return cap ? cap(value, this.#serializeOpts, last) : serialize(value, this.#serializeOpts, cache);
     } catch (e) {
       // serialize is built not to throw; if it ever does, the app must not notice.
       return { value: { $hs: 'thrown', message: errText(e) }, stats: { size: 0 } };
     }
   }
 
-  private read(p: Proc): unknown {
+  #read(p: Proc): unknown {
     try {
       return p.opts.getState?.();
     } catch (e) {
@@ -356,7 +363,7 @@ export class Hook {
     }
   }
 
-  private queue(
+  #queue(
     p: Proc,
     name: string,
     payload: unknown,
@@ -365,15 +372,15 @@ export class Hook {
     at?: number,
   ): MessageHandle {
     if (!this.active) {
-      if (this.outbox) this.skipped++;
+      if (this.outbox) this.#skipped++;
       return NOOP_MSG;
     }
-    const mid = this.nextMid++;
+    const mid = this.#nextMid++;
     const q: OutEvent = { type: 'queued', t: when(at), pid: p.pid, mid, name: String(name), kind };
-    if (payload !== undefined) q.payload = this.ser(payload).value;
+    if (payload !== undefined) q.payload = this.#ser(payload).value;
     if (from?.mid) q.from = from.mid;
-    if (this.replaying === p.pid) q.replay = true;
-    this.emit(q);
+    if (this.#replaying === p.pid) q.replay = true;
+    this.#emit(q);
     let started = false;
     let finished = false;
     return {
@@ -381,12 +388,12 @@ export class Hook {
       start: (t?: number) => {
         if (started) return;
         started = true;
-        this.emit({ type: 'started', t: when(t), mid });
+        this.#emit({ type: 'started', t: when(t), mid });
       },
       done: (error?: unknown, t?: number) => {
         if (finished) return;
         finished = true;
-        this.emit(
+        this.#emit(
           error === undefined
             ? { type: 'done', t: when(t), mid }
             : { type: 'done', t: when(t), mid, error: errText(error) },
@@ -395,7 +402,7 @@ export class Hook {
     };
   }
 
-  private step(
+  #step(
     p: Proc,
     mutation?: { name: string; payload?: unknown },
     state?: unknown,
@@ -403,13 +410,13 @@ export class Hook {
     at?: number,
   ): void {
     if (!this.active) {
-      if (this.outbox) this.skipped++;
+      if (this.outbox) this.#skipped++;
       return;
     }
-    if (this.applying === p.pid) return;
-    this.snapshot(
+    if (this.#applying === p.pid) return;
+    this.#snapshot(
       p,
-      state === undefined && p.opts.getState ? this.read(p) : state,
+      state === undefined && p.opts.getState ? this.#read(p) : state,
       false,
       mutation,
       during,
@@ -418,11 +425,11 @@ export class Hook {
     if (p.past) {
       // A new step on top of a past state is the app's new present (as in Redux DevTools).
       p.past = undefined;
-      this.emit({ type: 'travel', t: now(), pid: p.pid, step: null });
+      this.#emit({ type: 'travel', t: now(), pid: p.pid, step: null });
     }
   }
 
-  private snapshot(
+  #snapshot(
     p: Proc,
     state: unknown,
     full: boolean,
@@ -430,7 +437,9 @@ export class Hook {
     during?: MessageHandle,
     at?: number,
   ): void {
-    const { value, stats, delta } = this.ser(state, p.cache, p.opts.capture, full ? undefined : p.last);
+    // After a step too large to send, the chain restarts from a full state.
+    full ||= !!p.broke;
+    const { value, stats, delta } = this.#ser(state, p.cache, p.opts.capture, full ? undefined : p.last);
     if (p.opts.keySizes) {
       try {
         const extra = p.opts.keySizes();
@@ -444,18 +453,18 @@ export class Hook {
     if (during?.mid) ev.mid = during.mid;
     if (mutation) {
       ev.mutation = { name: String(mutation.name) };
-      if (mutation.payload !== undefined) ev.mutation.payload = this.ser(mutation.payload).value;
+      if (mutation.payload !== undefined) ev.mutation.payload = this.#ser(mutation.payload).value;
     }
     if (full || p.last === undefined) ev.full = value;
     else ev.delta = delta ?? diff(p.last, value) ?? {};
     p.last = value;
     p.steps = step;
-    this.emit(ev);
+    p.broke = !this.#emit(ev);
   }
 
   // --- commands from the panel ---------------------------------------------------------
 
-  private command(cmd: Command): void {
+  #command(cmd: Command): void {
     const box = this.outbox;
     if (!box) return;
     switch (cmd.type) {
@@ -466,148 +475,149 @@ export class Hook {
         box.ack(cmd.seq);
         return;
       case 'pause':
-        if (this.recording) this.emit({ type: 'recording', t: now(), on: false });
-        this.recording = false;
-        this.skipped = 0;
-        this.notify();
+        if (this.#recording) this.#emit({ type: 'recording', t: now(), on: false });
+        this.#recording = false;
+        this.#skipped = 0;
+        this.#notify();
         return;
       case 'resume':
-        this.resume();
+        this.#resume();
         return;
       case 'jump':
-        this.jump(cmd.pid, cmd.step, cmd.state);
+        this.#jump(cmd.pid, cmd.step, cmd.state);
         return;
       case 'present':
-        this.present(cmd.pid);
+        this.#present(cmd.pid);
         return;
       case 'replay':
-        void this.replay(cmd);
+        void this.#replay(cmd);
         return;
       case 'toggle': {
-        const p = this.procs.get(cmd.pid);
+        const p = this.#procs.get(cmd.pid);
         if (!p?.opts.toggle) {
-          this.fail(`process ${cmd.pid} cannot skip messages`);
+          this.#fail(`process ${cmd.pid} cannot skip messages`);
           return;
         }
         try {
           p.opts.toggle(cmd.mid);
         } catch (e) {
-          this.fail(`skip failed: ${errText(e)}`);
+          this.#fail(`skip failed: ${errText(e)}`);
         }
         return;
       }
       case 'store-op':
-        this.storeOp(cmd.pid, cmd.op);
+        this.#storeOp(cmd.pid, cmd.op);
         return;
       case 'replay-stop': {
-        const run = this.procs.get(cmd.pid)?.replayRun;
+        const run = this.#procs.get(cmd.pid)?.replayRun;
         if (run) run.stopped = true;
         return;
       }
     }
   }
 
-  private storeOp(pid: string, op: StoreOp): void {
-    const p = this.procs.get(pid);
+  #storeOp(pid: string, op: StoreOp): void {
+    const p = this.#procs.get(pid);
     const ops = p?.opts.storeOps;
     if (!p || !ops?.ops.includes(op)) {
-      this.fail(`process ${pid} cannot ${op}`);
+      this.#fail(`process ${pid} cannot ${op}`);
       return;
     }
     try {
       ops.run(op);
     } catch (e) {
-      this.fail(`${op} failed: ${errText(e)}`);
+      this.#fail(`${op} failed: ${errText(e)}`);
       return;
     }
     const mutation = { name: STORE_OP_MUTATION[op] };
     if (op !== 'lock' && op !== 'unlock') {
-      this.step(p, mutation);
+      this.#step(p, mutation);
       return;
     }
     // Locking changes no state. Record it on the live state, and if the app shows a past
     // step, leave it there: the answer step must not make that past state the present.
     if (!this.active) return;
-    this.snapshot(p, p.past ? p.past.live : this.read(p), false, mutation);
+    this.#snapshot(p, p.past ? p.past.live : this.#read(p), false, mutation);
     if (p.past) p.past.stepsAtJump = p.steps;
   }
 
-  private resume(): void {
-    if (this.recording) return;
-    this.recording = true;
-    this.notify();
-    this.emit({ type: 'recording', t: now(), on: true });
-    if (this.skipped) {
-      this.emit({
+  #resume(): void {
+    if (this.#recording) return;
+    this.#recording = true;
+    this.#notify();
+    this.#emit({ type: 'recording', t: now(), on: true });
+    if (this.#skipped) {
+      this.#emit({
         type: 'notice',
         t: now(),
         level: 'info',
-        text: `${this.skipped} reports not recorded while paused`,
+        text: `${this.#skipped} reports not recorded while paused`,
       });
     }
     // Deltas were not sent while paused: restart each chain from a full snapshot.
-    for (const p of this.procs.values()) if (p.opts.getState) this.snapshot(p, this.read(p), true);
+    for (const p of this.#procs.values()) if (p.opts.getState) this.#snapshot(p, this.#read(p), true);
   }
 
   /** Set a process's state through its adapter without recording it as a new step. */
-  private apply(p: Proc, state: unknown, info: SetStateInfo): string | undefined {
-    this.applying = p.pid;
+  #apply(p: Proc, state: unknown, info: SetStateInfo): string | undefined {
+    this.#applying = p.pid;
     try {
       p.opts.setState?.(state, info);
     } catch (e) {
       return errText(e);
     } finally {
-      this.applying = undefined;
+      this.#applying = undefined;
     }
   }
 
-  private jump(pid: string, step: number, state: Serialized): undefined {
-    const p = this.procs.get(pid);
-    if (!p?.opts.setState) return this.fail(`process ${pid} cannot jump`);
+  #jump(pid: string, step: number, state: Serialized): undefined {
+    const p = this.#procs.get(pid);
+    if (!p?.opts.setState) return this.#fail(`process ${pid} cannot jump`);
     if (!p.past) p.past = { live: p.opts.getState?.(), stepsAtJump: p.steps };
-    const err = this.apply(p, revive(state), { reason: 'jump', step });
-    if (err) return this.fail(`jump failed: ${err}`);
-    this.emit({ type: 'travel', t: now(), pid, step });
+    const err = this.#apply(p, revive(state), { reason: 'jump', step });
+    if (err) return this.#fail(`jump failed: ${err}`);
+    this.#emit({ type: 'travel', t: now(), pid, step });
     return undefined;
   }
 
-  private present(pid: string): void {
-    const p = this.procs.get(pid);
+  #present(pid: string): void {
+    const p = this.#procs.get(pid);
     if (!p) return;
     // Return to the exact live object when nothing new happened since the jump; otherwise
     // the newest recorded state is already the app's present.
     if (p.past && p.steps === p.past.stepsAtJump) {
-      const err = this.apply(p, p.past.live, { reason: 'present', step: null });
-      if (err) this.fail(`return to present failed: ${err}`);
+      const err = this.#apply(p, p.past.live, { reason: 'present', step: null });
+      if (err) this.#fail(`return to present failed: ${err}`);
     }
     p.past = undefined;
-    this.emit({ type: 'travel', t: now(), pid, step: null });
+    this.#emit({ type: 'travel', t: now(), pid, step: null });
   }
 
-  private async replay(cmd: Extract<Command, { type: 'replay' }>): Promise<void> {
-    const p = this.procs.get(cmd.pid);
-    if (!p?.opts.replay) return this.fail(`process ${cmd.pid} cannot replay`);
+  async #replay(cmd: Extract<Command, { type: 'replay' }>): Promise<void> {
+    const p = this.#procs.get(cmd.pid);
+    if (!p?.opts.replay) return this.#fail(`process ${cmd.pid} cannot replay`);
     if (p.replayRun) p.replayRun.stopped = true;
     const run = { stopped: false };
     p.replayRun = run;
     const total = cmd.messages.length;
-    const progress = (state: 'running' | 'done' | 'failed' | 'stopped', index: number, error?: string) =>
-      this.emit({ type: 'replay', t: now(), pid: p.pid, state, index, total, ...(error ? { error } : {}) });
+    const progress = (state: 'running' | 'done' | 'failed' | 'stopped', index: number, error?: string) => {
+      this.#emit({ type: 'replay', t: now(), pid: p.pid, state, index, total, ...(error ? { error } : {}) });
+    };
     p.past = undefined;
-    this.emit({ type: 'travel', t: now(), pid: p.pid, step: null });
+    this.#emit({ type: 'travel', t: now(), pid: p.pid, step: null });
     // The replayed run starts from the recorded state before its first message; that
     // reset is a new step, so the panel's chain stays exact. A process whose state lives
     // elsewhere (a LiveView's server) cannot be reset: its messages replay onto the present.
     if (p.opts.setState) {
-      const err = this.apply(p, revive(cmd.state), { reason: 'replay', step: null });
+      const err = this.#apply(p, revive(cmd.state), { reason: 'replay', step: null });
       if (err) return progress('failed', 0, err);
-      this.step(p, { name: '@@hindsight/replay-start' });
+      this.#step(p, { name: '@@hindsight/replay-start' });
     }
     for (let i = 0; i < total; i++) {
       if (run.stopped) return progress('stopped', i);
       progress('running', i);
       const m = cmd.messages[i];
-      this.replaying = p.pid;
+      this.#replaying = p.pid;
       try {
         await p.opts.replay({
           name: m.name,
@@ -617,7 +627,7 @@ export class Hook {
       } catch (e) {
         return progress('failed', i, errText(e));
       } finally {
-        this.replaying = undefined;
+        this.#replaying = undefined;
       }
       if (cmd.intervalMs > 0 && i < total - 1) await new Promise((r) => setTimeout(r, cmd.intervalMs));
     }
@@ -625,9 +635,9 @@ export class Hook {
     progress('done', total);
   }
 
-  /** Report a command that could not be carried out; returns nothing, for `return this.fail(…)`. */
-  private fail(text: string): undefined {
-    this.emit({ type: 'notice', t: now(), level: 'error', text });
+  /** Report a command that could not be carried out; returns nothing, for `return this.#fail(…)`. */
+  #fail(text: string): undefined {
+    this.#emit({ type: 'notice', t: now(), level: 'error', text });
     return undefined;
   }
 }

@@ -377,4 +377,22 @@ describe('never throws into the app', () => {
     expect(ext.events.map((e) => e.seq)).toEqual(ext.events.map((_, i) => i + 1));
     expect(ext.of('step').at(-1)?.mutation?.name).toBe('add');
   });
+
+  test('a step too large to send is counted, and the next step of that process is sent whole', async () => {
+    // Limits lifted so a 20 M-character string reaches the outbox as it is.
+    const ext = new FakeExtension({ serialize: { maxStringLength: 2 ** 30, maxTotalSize: Infinity } });
+    let state: unknown = { n: 0 };
+    const p = ext.hook.process({ name: 'big', getState: () => state });
+    ext.open();
+    state = { n: 1, blob: 'z'.repeat(20 * 1024 * 1024) };
+    p.step({ name: 'grow' });
+    state = { n: 2 };
+    p.step({ name: 'shrink' });
+    await settle();
+    const steps = ext.of('step');
+    expect(steps.map((e) => e.step)).toEqual([0, 2]);
+    expect(steps[1].full).toEqual({ n: 2 });
+    expect(ext.of('notice').filter((n) => n.dropped === 1)).toHaveLength(1);
+    expect(ext.events.map((e) => e.seq)).toEqual(ext.events.map((_, i) => i + 1));
+  });
 });
