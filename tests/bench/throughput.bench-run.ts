@@ -170,8 +170,10 @@ const PANEL_STATE = `(() => {
   const s = m.live.value;
   return {
     session: s.info ? s.info.session : null,
-    raw: s.raw.length,
-    lastRawSeq: s.raw.length ? s.raw[s.raw.length - 1].seq : 0,
+    // Events applied (held, or let go of for the panel's memory budget), read without
+    // building an export of them.
+    raw: s.eventCount + s.letGo,
+    lastRawSeq: s.lastEvent ? s.lastEvent.seq : 0,
     pageDropped: s.pageDropped,
     oddities: Object.fromEntries(s.oddities),
     drops: m.drops.value.map((d) => ({ ...d })),

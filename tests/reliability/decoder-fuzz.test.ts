@@ -534,7 +534,7 @@ class PanelUnderTest {
     void m.filter.result.value;
     const t = m.live.value.timeline;
     if (t.length) {
-      m.select(t.at(pick % t.length)!.seq);
+      m.select(t.at(t.first + (pick % t.length))!.seq);
       void m.inspection.value;
     }
     tally.derivedChecks++;

@@ -201,16 +201,16 @@ function selectEntry(index: number): Promise<{
  * DevTools panel draws on a 100 ms timer, so each selection costs about that.)
  */
 function entriesToWalk(pid: string, noticeStride: number): number[] {
-  type E = { kind: string; pid: string };
+  type E = { index: number; kind: string; pid: string };
   const t = (
-    globalThis as unknown as { __HINDSIGHT_PANEL__: { live: { value: { timeline: { entries: E[] } } } } }
+    globalThis as unknown as { __HINDSIGHT_PANEL__: { live: { value: { timeline: { toArray(): E[] } } } } }
   ).__HINDSIGHT_PANEL__.live.value.timeline;
   const out: number[] = [];
   let notices = 0;
-  t.entries.forEach((e, i) => {
+  for (const e of t.toArray()) {
     if (e.kind === 'message' || e.pid === pid || (e.kind === 'notice' && notices++ % noticeStride === 0))
-      out.push(i);
-  });
+      out.push(e.index);
+  }
   return out;
 }
 

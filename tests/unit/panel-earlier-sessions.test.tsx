@@ -63,7 +63,7 @@ describe('preserve log', () => {
     expect(model.view.value).toBe(first);
     expect(model.view.value.messages.get(3)?.name).toBe('add');
     // Commands never go to the page from an earlier session: a click only selects.
-    const entry = first.timeline.entries.find((e) => e.kind === 'step' && e.step === 1)!;
+    const entry = first.timeline.toArray().find((e) => e.kind === 'step' && e.step === 1)!;
     model.activate(entry);
     expect(link.sent.filter((c) => c.type === 'jump')).toEqual([]);
     // Its actions replay into the live process of the same name.
@@ -87,9 +87,30 @@ describe('preserve log', () => {
     expect(model.earlier.letGo.value).toBe(2);
   });
 
-  it('lets earlier sessions go when they would pass the history memory budget', () => {
+  it('counts a kept session whole (timeline, messages, log), not its state history alone', () => {
     const { model } = setup(true);
-    model.historyBudget.set(1); // one byte: only the newest earlier session is kept
+    // Sessions of messages that change no state: their history holds nothing.
+    const chatty = (id: string) => {
+      model.handlers.session({ ...SESSION, session: id, url: `http://localhost:5173/?${id}` });
+      const s = new Script();
+      s.process('p1', 'log');
+      for (let i = 0; i < 300; i++) s.message('p1', 'ping', { i }, []);
+      model.handlers.events(s.take());
+    };
+    chatty('a');
+    const one = model.live.value.bytes;
+    expect(model.live.value.history.bytes).toBe(0);
+    expect(one).toBeGreaterThan(300 * 500);
+    model.memoryBudget.set(Math.floor(one * 1.5));
+    chatty('b');
+    chatty('c');
+    expect(model.earlier.list.value.map((e) => e.store.info?.session)).toEqual(['b']);
+    expect(model.earlier.letGo.value).toBe(1);
+  });
+
+  it('lets earlier sessions go when they would pass the memory budget', () => {
+    const { model } = setup(true);
+    model.memoryBudget.set(1); // one byte: only the newest earlier session is kept
     session(model, 'a', 5);
     session(model, 'b', 5);
     session(model, 'c', 5);

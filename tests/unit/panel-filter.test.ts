@@ -121,7 +121,7 @@ describe('timeline filter over 100,000 entries', () => {
     )
       calls++;
     expect(calls).toBeGreaterThan(10);
-    expect(fs.timeline.entries.every((e) => e.search !== undefined)).toBe(true);
+    expect(fs.timeline.toArray().every((e) => e.search !== undefined)).toBe(true);
     fresh.filter.search.value = 'user-1008';
     expect(toArray(fresh.filter.result.value)).toEqual(
       filterAll(fs, { pids: new Set(), kinds: new Set(['message', 'step', 'notice']), search: 'user-1008' }),

@@ -33,7 +33,7 @@ describe('panel reads of history states', () => {
     model.handlers.events(s.take());
     render(<App model={model} />);
     // Inspect a step in the middle (the inspector shows its state and its diff).
-    const entry = model.live.value.timeline.stepEntry('p1', 500)!;
+    const entry = model.live.value.stepEntry('p1', 500)!;
     await act(() => {
       model.activate(entry);
     });

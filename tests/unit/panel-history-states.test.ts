@@ -2,7 +2,7 @@
  * The history keeps deltas and makes most states on demand; this checks it against the
  * simple reference it replaced, every step materialized by patchImmutable as it arrives:
  * on random streams (full states, fitting and unfitting deltas, gaps, rebases, reads in
- * any order, trims to random budgets) under random checkpoint policies, every step's state
+ * any order, steps let go of up to random points) under random checkpoint policies, every step's state
  * and broken reason must be the reference's, states once handed out must never change
  * (they are deep-frozen here, so a write throws), and the memory estimate must add up.
  */
@@ -98,7 +98,8 @@ function run(opts: HistoryOptions, ops: Op[]): void {
 
   for (const op of ops) {
     if (op.kind === 'trim') {
-      h.trim(Math.floor(h.bytes * op.frac));
+      // Let go of the steps recorded so far up to a point (never a process's latest).
+      h.forgetThrough(Math.floor(seq * op.frac));
       continue;
     }
     const { pid } = op;
@@ -155,13 +156,13 @@ function run(opts: HistoryOptions, ops: Op[]): void {
     const order = [...steps.keys()].sort((a, b) => b - a);
     for (const step of order) {
       read(pid, step);
-      bytes += h.get(pid, step)!.bytes ?? 0;
+      bytes += h.get(pid, step)?.bytes ?? 0;
     }
     const last = h.last(pid);
     if (last) expect(last.released).toBeFalsy();
   }
-  // The estimate is the sum of what each step is charged.
-  expect(h.bytes).toBe(bytes);
+  // The estimate is the sum of what each step is charged (and the lists' spare slots).
+  expect(h.bytes - h.listBytes).toBe(bytes);
   // Nothing handed out was written to afterwards (a write to a frozen state would also have
   // thrown inside the history, and shown up above as a broken step or a missing state).
   for (const [s, json] of handedOut) expect(JSON.stringify(s)).toBe(json);
@@ -201,22 +202,28 @@ describe('panel history states made on demand', () => {
     expect(b.items[touched]).not.toBe(a.items[touched]);
   });
 
-  it('the oldest kept step, once read, is not changed as later releases move the base on', () => {
+  it('the oldest kept step, once read, is not changed as later steps let go of move the base on', () => {
     const h = new History({ ratio: Number.POSITIVE_INFINITY });
     const ev = (step: number, x: Partial<StepEvent>): StepEvent =>
-      // size 0: a new base costs nothing more, so each trim below releases exactly one step.
       ({ type: 'step', seq: step + 1, t: step, pid: 'p', step, stats: { size: 0 }, ...x }) as StepEvent;
     h.add(ev(0, { full: { n: 0, list: [0] } }));
     for (let k = 1; k < 8; k++) h.add(ev(k, { delta: { n: [k - 1, k], list: { _t: 'a', 0: [k - 1, k] } } }));
-    h.trim(h.bytes - 1);
-    h.trim(h.bytes - 1);
-    expect(h.firstKept('p')!.step).toBe(2);
-    const s2 = h.firstKept('p')!.state;
+    // Steps 0 and 1 (seq 1 and 2), one at a time.
+    expect(h.forgetThrough(1).count).toBe(1);
+    expect(h.forgetThrough(2).count).toBe(1);
+    const rec2 = h.firstKept('p')!;
+    expect(rec2.step).toBe(2);
+    const s2 = rec2.state;
     expect(s2).toEqual({ n: 2, list: [2] });
-    h.trim(h.bytes - 1);
-    h.trim(h.bytes - 1);
+    expect(h.forgetThrough(4).count).toBe(2);
     expect(s2).toEqual({ n: 2, list: [2] });
-    expect(h.get('p', 2)!.released).toBe(true);
+    expect(rec2.released).toBe(true);
+    expect(h.get('p', 2)).toBeUndefined();
+    expect(h.released).toBe(4);
     for (let k = 4; k < 8; k++) expect(h.get('p', k)!.state).toEqual({ n: k, list: [k] });
+    // Never the latest step.
+    expect(h.forgetThrough(100).count).toBe(3);
+    expect(h.get('p', 7)!.state).toEqual({ n: 7, list: [7] });
+    expect(h.count('p')).toBe(8);
   });
 });

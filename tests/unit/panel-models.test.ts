@@ -61,7 +61,7 @@ describe('panel models: a realistic session', () => {
     expect(store.history.get('p1', 2)!.state).toEqual({ items: [{ id: 7 }], total: 7 });
     expect(store.history.get('p1', 3)!.state).toEqual({ items: [{ id: 7 }, { id: 8 }], total: 15 });
 
-    const kinds = store.timeline.entries.map((e) => `${e.kind}:${e.name}`);
+    const kinds = store.timeline.toArray().map((e) => `${e.kind}:${e.name}`);
     expect(kinds).toEqual([
       'step:initial state',
       'message:add',
@@ -96,7 +96,9 @@ describe('panel models: a realistic session', () => {
     const store = live(model);
     expect(store.history.get('p1', 5)!.state).toEqual({ n: 5 });
     expect(store.pageDropped).toBe(7);
-    expect(store.timeline.entries.some((e) => e.kind === 'notice' && e.name.includes('7 events'))).toBe(true);
+    expect(store.timeline.toArray().some((e) => e.kind === 'notice' && e.name.includes('7 events'))).toBe(
+      true,
+    );
     // The next delta (step 6) applies on the base.
     model.handlers.events([
       { type: 'step', seq: ++s.seq, t: ++s.t, pid: 'p1', step: 6, delta: { n: [5, 6] }, stats: { size: 7 } },
@@ -187,7 +189,7 @@ describe('panel models: time travel commands', () => {
   it('activating a step sends jump with the state of that step', () => {
     const { model, link } = recorded();
     const store = live(model);
-    const step1 = store.timeline.stepEntry('p1', 1)!;
+    const step1 = store.stepEntry('p1', 1)!;
     model.activate(step1);
     expect(model.selected.value).toBe(step1);
     expect(link.sent).toEqual([{ type: 'jump', pid: 'p1', step: 1, state: { n: 1 } }]);
@@ -198,21 +200,21 @@ describe('panel models: time travel commands', () => {
   it('activating a message jumps to the last step it caused', () => {
     const { model, link } = recorded();
     const store = live(model);
-    const msg = store.timeline.entries.find((e) => e.kind === 'message')!;
+    const msg = store.timeline.toArray().find((e) => e.kind === 'message')!;
     model.activate(msg);
     expect(link.sent).toEqual([{ type: 'jump', pid: 'p1', step: 1, state: { n: 1 } }]);
   });
 
   it('a process without jump gets a visible note instead of a command', () => {
     const { model, link } = recorded();
-    model.activate(live(model).timeline.stepEntry('p2', 0)!);
+    model.activate(live(model).stepEntry('p2', 0)!);
     expect(link.sent).toEqual([]);
     expect(model.hint.value?.text).toContain('this process cannot jump');
   });
 
   it('the newest step is the present: present when travelling, nothing otherwise', () => {
     const { model, link, s } = recorded();
-    const newest = live(model).timeline.stepEntry('p1', 2)!;
+    const newest = live(model).stepEntry('p1', 2)!;
     model.activate(newest);
     expect(link.sent).toEqual([]);
     s.travel('p1', 1);

@@ -88,7 +88,7 @@ describe('replay planning', () => {
     expect(model.importText(file, 'old.json')).toBe(true);
     expect(model.view.value.viewOnly).toBe(true);
     // Clicking a step in an imported session never sends a jump.
-    model.activate(model.view.value.timeline.stepEntry('p9', 1)!);
+    model.activate(model.view.value.stepEntry('p9', 1)!);
     expect(link.sent).toEqual([]);
     expect(model.replayTarget('p9')).toBe('p1');
     expect(model.replay('p9', 1, 1, 'instant')).toBe(true);

@@ -20,7 +20,7 @@ function liveModel() {
 }
 
 const timelineOf = (store: SessionStore) =>
-  store.timeline.entries.map((e) => [e.seq, e.t, e.pid, e.kind, e.name, e.step ?? null, e.mid ?? null]);
+  store.timeline.toArray().map((e) => [e.seq, e.t, e.pid, e.kind, e.name, e.step ?? null, e.mid ?? null]);
 
 describe('export / import', () => {
   it('round-trips: the imported timeline, states and processes equal the live ones', () => {

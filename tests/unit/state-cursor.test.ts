@@ -67,14 +67,17 @@ describe('state cursor (patching in place, copy on write)', () => {
     for (let k = 0; k < 50; k++) cur.apply({ items: { _t: 'a', [k % 10]: { n: [0, k + 1] } } });
     // The top object (2 keys), the array (1000 slots) and ten items (2 keys each), once.
     expect(cur.copiedSlots).toBe(2 + 1000 + 10 * 2);
+    expect(cur.copiedContainers).toBe(1 + 1 + 10);
     const s = cur.freeze() as typeof base;
     expect(cur.copiedSlots).toBe(0);
+    expect(cur.copiedContainers).toBe(0);
     expect(s.meta).toBe(base.meta);
     expect(s.items[10]).toBe(items[10]);
     expect(s.items[3]).toEqual({ id: 3, n: 44 });
     // Appending to a list pushes onto the cursor's copy.
     cur.apply({ items: { _t: 'a', 1000: [{ id: 1000, n: 0 }], 1001: [{ id: 1001, n: 0 }] } });
     expect(cur.copiedSlots).toBe(2 + 1002);
+    expect(cur.copiedContainers).toBe(2);
     expect((cur.state as typeof base).items).toHaveLength(1002);
     expect(s.items).toHaveLength(1000);
   });

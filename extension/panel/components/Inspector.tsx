@@ -108,7 +108,7 @@ export function Inspector({ model }: { model: PanelModel }) {
               class="mutation link"
               data-testid="mutation"
               onClick={() => {
-                const e = store.timeline.stepEntry(s.pid, s.step);
+                const e = store.stepEntry(s.pid, s.step);
                 if (e) model.activate(e);
               }}
             >

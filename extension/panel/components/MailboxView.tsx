@@ -46,7 +46,7 @@ export function MailboxView({ model }: { model: PanelModel }) {
           const m = store.messages.get(mid);
           if (!m) return null;
           // An imported session has no "now": show the wait up to the end of the recording.
-          const until = store.viewOnly ? (store.raw[store.raw.length - 1]?.t ?? m.queuedAt) : now;
+          const until = store.viewOnly ? (store.lastEvent?.t ?? m.queuedAt) : now;
           return (
             <li key={mid} data-testid="mailbox-item" data-mid={mid}>
               <button type="button" class="link" onClick={() => model.select(m.seq)}>

@@ -8,7 +8,7 @@ import type { PanelModel } from '../models/panel';
 const clock = (t: number): string => new Date(t).toLocaleTimeString('en-GB', { hour12: false });
 
 export const earlierLabel = (e: EarlierSession): string =>
-  `Earlier #${e.n} (until ${clock(e.endedAt)}, ${e.store.raw.length.toLocaleString('en-US')} events)`;
+  `Earlier #${e.n} (until ${clock(e.endedAt)}, ${e.store.eventCount.toLocaleString('en-US')} events)`;
 
 export function SessionPicker({ model }: { model: PanelModel }) {
   const preserve = model.earlier.preserve.value;
@@ -58,13 +58,13 @@ export function EarlierBanner({ model }: { model: PanelModel }) {
     <div class="import-banner earlier-banner" data-testid="earlier-banner">
       <span>
         Viewing an <strong>earlier session</strong> of this page, before a reload at {clock(e.endedAt)}
-        {e.url && <> ({e.url})</>} — {e.store.raw.length.toLocaleString('en-US')} events · view only; the live
+        {e.url && <> ({e.url})</>} — {e.store.eventCount.toLocaleString('en-US')} events · view only; the live
         session keeps recording.
         {letGo > 0 && (
           <span class="warn-text" data-testid="earlier-let-go">
             {' '}
             {letGo} older session{letGo === 1 ? ' was' : 's were'} let go of (at most {MAX_EARLIER} kept,
-            within the history memory budget).
+            within the panel's memory budget).
           </span>
         )}
       </span>

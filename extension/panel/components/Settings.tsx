@@ -1,12 +1,12 @@
 /**
- * Flag thresholds, edited in the units people think in (KB, ms, items), and the history's
+ * Flag thresholds, edited in the units people think in (KB, ms, items), and the panel's
  * memory budget. Saved as typed.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { COMPAT_STORAGE_KEY } from '../../compat-setting';
 import type { PanelModel } from '../models/panel';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../models/thresholds';
-import { HistoryBudgetSetting } from './HistoryBudgetSetting';
+import { MemoryBudgetSetting } from './MemoryBudgetSetting';
 
 const FIELDS: { key: keyof Thresholds; label: string; unit: string; scale: number }[] = [
   { key: 'keySize', label: 'Large top-level key over', unit: 'KB', scale: 1024 },
@@ -54,7 +54,7 @@ export function Settings({ model, onClose }: { model: PanelModel; onClose(): voi
           </label>
         ))}
       </div>
-      <HistoryBudgetSetting model={model} />
+      <MemoryBudgetSetting model={model} />
       <CompatSetting />
     </div>
   );

@@ -3,6 +3,8 @@
  * the rows in view (plus some overscan) exist in the DOM, so 100,000 entries scroll like
  * 100. It follows new entries while scrolled to the bottom. Clicking a step jumps the app
  * to it; clicking a message jumps to the last step it caused. ↑/↓ move the selection.
+ * Scrolled up, the view holds still while the session lets go of its oldest entries: the
+ * scroll position moves up by the rows that left above it (FilterResult.dropped).
  */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { clock, ms } from '../lib/format';
@@ -18,7 +20,13 @@ export const ROW_HEIGHT = 20;
 const OVERSCAN = 5;
 /** Used before the container has been measured (and in DOMs without layout). */
 const FALLBACK_HEIGHT = 600;
-const FOLLOW = -1;
+
+/** Where the user scrolled to, and how many rows had left the front of the list by then. */
+interface Scrolled {
+  top: number;
+  dropped: number;
+  origin: object;
+}
 
 export function Timeline({ model }: { model: PanelModel }) {
   const store = model.view.value;
@@ -27,16 +35,21 @@ export function Timeline({ model }: { model: PanelModel }) {
   const selected = model.selected.value;
   const th = model.thresholds.value.value;
   const ref = useRef<HTMLDivElement>(null);
-  /** Where the user scrolled to; FOLLOW while the view sticks to the newest entries. */
-  const [scrollTop, setScrollTop] = useState(FOLLOW);
+  /** Where the user scrolled to; null while the view sticks to the newest entries. */
+  const [scrolled, setScrolled] = useState<Scrolled | null>(null);
   const [height, setHeight] = useState(FALLBACK_HEIGHT);
-  const following = scrollTop === FOLLOW;
-  /** The scrollTop last written while following (its scroll event is our own echo). */
+  const following = scrolled === null;
+  /** The scrollTop last written (its scroll event is our own echo). */
   const written = useRef(-1);
   const total = res.length * ROW_HEIGHT;
   const bottom = Math.max(0, total - height);
+  // While following, the bottom; else where the user scrolled, less the rows let go of above
+  // it since, clamped like the browser does (the list may have shrunk since).
+  const gone = scrolled && scrolled.origin === res.origin ? res.dropped - scrolled.dropped : 0;
+  const top = scrolled ? Math.max(0, Math.min(scrolled.top - gone * ROW_HEIGHT, bottom)) : bottom;
   const now = useRef({ bottom, following });
   now.current = { bottom, following };
+  const scrolledTo = (st: number): Scrolled => ({ top: st, dropped: res.dropped, origin: res.origin });
 
   // Keep the scroller at the bottom while following. Positions are computed, never read
   // back: a read after the DOM changed forces a layout, and this runs after every render.
@@ -67,6 +80,14 @@ export function Timeline({ model }: { model: PanelModel }) {
 
   useLayoutEffect(stick, [bottom, following]);
 
+  // Scrolled up: rows that left above the view moved it; put the scroller where it now is.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el || following || el.scrollTop === top) return;
+    written.current = top;
+    el.scrollTop = top;
+  }, [top, following]);
+
   // Bring a newly selected entry into view (keyboard, flag list).
   const selPos = selected ? res.positionOf(selected.index) : -1;
   useLayoutEffect(() => {
@@ -78,18 +99,18 @@ export function Timeline({ model }: { model: PanelModel }) {
     else if (top + ROW_HEIGHT > el.scrollTop + h) el.scrollTop = top + ROW_HEIGHT - h;
     else return;
     written.current = -1;
-    setScrollTop(el.scrollTop);
+    setScrolled(scrolledTo(el.scrollTop));
   }, [selected?.seq]);
 
   const onScroll = () => {
     const el = ref.current;
     if (!el) return;
     const st = el.scrollTop;
-    // The echo of our own stick(): nothing moved that the render does not know.
-    if (following && st === written.current) return;
+    // The echo of our own write: nothing moved that the render does not know.
+    if (st === written.current) return;
     written.current = -1;
     // Scrolled to (near) the bottom: follow again.
-    setScrollTop(st + height >= total - ROW_HEIGHT ? FOLLOW : st);
+    setScrolled(st + height >= total - ROW_HEIGHT ? null : scrolledTo(st));
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -99,9 +120,6 @@ export function Timeline({ model }: { model: PanelModel }) {
     }
   };
 
-  // While following, the bottom; else where the user scrolled, clamped like the browser does
-  // (the list may have shrunk since the last scroll event).
-  const top = following ? bottom : Math.max(0, Math.min(scrollTop, bottom));
   const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(res.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
   // Rows live in a ring of slots: entry i is always drawn by slot i mod ring, at its own

@@ -6,6 +6,7 @@
 import type { PanelModel } from '../models/panel';
 import { ENTRY_KINDS, type EntryKind } from '../models/timeline';
 import { IGNORED_REASONS } from '../sequencer';
+import { letGoText } from './MemoryBudgetSetting';
 import { SessionPicker } from './SessionPicker';
 import { StoreOps } from './StoreOps';
 
@@ -46,6 +47,7 @@ export function Toolbar({ model, onSettings }: { model: PanelModel; onSettings()
   const ignored = ignoredSummary(model);
   const reloads = model.reloads.value;
   const odd = view.oddCount();
+  const letGo = view.letGo;
   const onFile = async (e: Event) => {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0];
@@ -132,6 +134,17 @@ export function Toolbar({ model, onSettings }: { model: PanelModel; onSettings()
         >
           {odd} odd event{odd === 1 ? '' : 's'}
         </span>
+      )}
+      {letGo > 0 && (
+        <button
+          type="button"
+          class="note warn"
+          data-testid="let-go"
+          onClick={onSettings}
+          title={`${letGoText(letGo)} (Settings)`}
+        >
+          {letGo.toLocaleString('en-US')} oldest events let go of (memory budget)
+        </button>
       )}
       {ignored.total > 0 && (
         <span class="note" data-testid="ignored" title={`Refused, nothing lost:\n${ignored.title}`}>

@@ -4,8 +4,8 @@
  * DevTools Network and Console panels); the switch is remembered like the thresholds.
  *
  * Kept sessions are bounded: at most MAX_EARLIER, and none once they would push the
- * panel's history past its memory budget together with the live session; letting one go
- * is counted and shown, never silent.
+ * panel past its memory budget together with the live session (each session's whole
+ * estimate, SessionStore.bytes); letting one go is counted and shown, never silent.
  */
 import { batch, signal } from '@preact/signals';
 import { type KeyValueStore, readJson, writeJson } from '../lib/storage';
@@ -46,9 +46,9 @@ export class EarlierSessions {
    */
   retire(store: SessionStore, budget: number, liveBytes: number): EarlierSession | undefined {
     this.count++;
-    if (!this.preserve.value || store.raw.length === 0) return undefined;
+    if (!this.preserve.value || store.eventCount === 0) return undefined;
     store.viewOnly = true;
-    const last = store.raw[store.raw.length - 1];
+    const last = store.lastEvent;
     const kept: EarlierSession = {
       n: this.count,
       store,
@@ -57,7 +57,7 @@ export class EarlierSessions {
     };
     const list = [...this.list.value, kept];
     let gone = 0;
-    const held = () => list.reduce((n, s) => n + s.store.history.bytes, liveBytes);
+    const held = () => list.reduce((n, s) => n + s.store.bytes, liveBytes);
     while (list.length > MAX_EARLIER || (list.length > 1 && held() > budget)) {
       list.shift();
       gone++;

@@ -3,10 +3,14 @@
  * of recorded facts, so changing a threshold re-evaluates everything without re-recording.
  * "Over" is strict: a value equal to its threshold does not fire.
  */
+
 import { size } from '../lib/format';
+import { FrontQueue } from '../lib/front-queue';
 import type { StepRecord } from './history';
+import { SLOT_BYTES } from './history-cost';
 import { durationOf, type MessageRow, waitOf } from './messages';
 import type { SessionStore } from './session';
+import { FACT_BYTES } from './session-cost';
 import type { Thresholds } from './thresholds';
 
 export type FlagKind = 'large-state' | 'slow-handler' | 'backlog';
@@ -145,10 +149,66 @@ export function messageFlags(m: MessageRow, th: Thresholds): Flag[] {
   return [depthFlag(m, th), waitFlag(m, th), durationFlag(m, th)].filter((f): f is Flag => f !== undefined);
 }
 
-/** One fact that can fire a flag, recorded once when it becomes known. */
-export type FlagFact =
-  | { on: 'step'; pid: string; step: number }
-  | { on: 'queued' | 'started' | 'done'; mid: number };
+/** What a fact is about: a message queued, started or done, or a step recorded. */
+export type FactOn = 'queued' | 'started' | 'done' | 'step';
+const FACT_ON: readonly FactOn[] = ['queued', 'started', 'done', 'step'];
+
+/**
+ * Facts that can fire flags, in the order they became known: two slots each (what, and the
+ * row or record it is about), since a session keeps one per event. The oldest are let go
+ * of with the session's front (`dropThrough`); their absolute indices stay valid.
+ */
+export class FlagFacts {
+  private on = new FrontQueue<number>(false);
+  private about = new FrontQueue<MessageRow | StepRecord>();
+  private held = 0;
+
+  push(on: FactOn, about: MessageRow | StepRecord): void {
+    this.on.push(FACT_ON.indexOf(on));
+    this.about.push(about);
+    this.held += FACT_BYTES;
+  }
+
+  /** Estimated heap bytes (session-cost.ts), the lists' dead slots included. */
+  get bytes(): number {
+    return this.held + SLOT_BYTES * this.deadSlots;
+  }
+
+  /** Slots of facts let go of that the lists still take (counted in `bytes`). */
+  get deadSlots(): number {
+    return 2 * this.about.dead;
+  }
+
+  get first(): number {
+    return this.about.first;
+  }
+
+  get end(): number {
+    return this.about.end;
+  }
+
+  get length(): number {
+    return this.about.length;
+  }
+
+  /** Fact `i` (absolute), if kept. */
+  at(i: number): { on: FactOn; about: MessageRow | StepRecord } | undefined {
+    const about = this.about.at(i);
+    return about && { on: FACT_ON[this.on.at(i)!], about };
+  }
+
+  /**
+   * Let go of the oldest facts about what has seq ≤ `seq` (a message's is its `queued`
+   * event's), up to the first about something newer.
+   */
+  dropThrough(seq: number): void {
+    for (let a = this.about.at(this.first); a && a.seq <= seq; a = this.about.at(this.first)) {
+      this.about.shift();
+      this.on.shift();
+      this.held -= FACT_BYTES;
+    }
+  }
+}
 
 /** Occurrences of one rule in one process. */
 export interface FlagGroup {
@@ -180,20 +240,27 @@ export class FlagIndex {
       this.groups = new Map();
     }
     const facts = store.flagFacts;
-    for (; this.scanned < facts.length; this.scanned++) this.evaluate(store, facts[this.scanned], th);
+    // Facts let go of before they were looked at are not counted (their events were).
+    this.scanned = Math.max(this.scanned, facts.first);
+    for (; this.scanned < facts.end; this.scanned++) {
+      const f = facts.at(this.scanned);
+      if (f) this.evaluate(store, f.on, f.about, th);
+    }
     return [...this.groups.values()].sort((a, b) => b.seq - a.seq);
   }
 
-  private evaluate(store: SessionStore, f: FlagFact, th: Thresholds): void {
-    if (f.on === 'step') {
-      const rec = store.history.get(f.pid, f.step);
-      if (rec) for (const flag of stepFlags(rec, th)) this.add(f.pid, rec.seq, flag);
+  private evaluate(store: SessionStore, on: FactOn, about: MessageRow | StepRecord, th: Thresholds): void {
+    if (on === 'step') {
+      const s = about as StepRecord;
+      // The step's current record (a rebase may have recorded it again).
+      const rec = store.history.get(s.pid, s.step);
+      if (rec) for (const flag of stepFlags(rec, th)) this.add(s.pid, rec.seq, flag);
       return;
     }
-    const m = store.messages.get(f.mid);
+    const m = store.messages.get((about as MessageRow).mid);
     if (!m) return;
     const flag =
-      f.on === 'queued' ? depthFlag(m, th) : f.on === 'started' ? waitFlag(m, th) : durationFlag(m, th);
+      on === 'queued' ? depthFlag(m, th) : on === 'started' ? waitFlag(m, th) : durationFlag(m, th);
     if (flag) this.add(m.pid, m.seq, flag);
   }
 

@@ -17,13 +17,14 @@
  * A state handed out is never written to again: the cursors only write to containers
  * they copied after their last `freeze`, and everything handed out is frozen first.
  *
- * What the kept steps hold is estimated as they arrive (history-cost.ts); `trim` releases
- * the oldest steps when the estimate passes a memory budget. A released step keeps its
- * record (timeline, message, stats, mutation), only its state and delta go; the oldest kept
- * step's state stays at hand (a third cursor, advanced one delta per release).
+ * What the kept steps hold is estimated as they arrive (history-cost.ts). When the session
+ * passes its memory budget it lets go of its oldest part (session.ts), steps included:
+ * `forgetThrough` drops their records and states, never a process's latest step, and keeps
+ * the oldest kept step's state at hand (a third cursor, advanced one delta per step let go
+ * of), so every kept step can still be made.
  */
 import type { Delta, Serialized, StateStats, StepEvent } from '../../../runtime-hook/protocol';
-import { checkpointBytes, deltaStepBytes, fullStateBytes, RECORD_BYTES } from './history-cost';
+import { checkpointBytes, deltaStepBytes, fullStateBytes, recordBytes, SLOT_BYTES } from './history-cost';
 import { StateCursor } from './state-cursor';
 
 export interface StepRecord {
@@ -47,19 +48,22 @@ export interface StepRecord {
   mutation?: { name: string; payload?: Serialized };
   /** How many consecutive steps up to this one each grew the state (stats.size). */
   growStreak: number;
-  /** Estimated bytes this step holds (history-cost.ts); set by History, 0 once released. */
+  /** Estimated bytes this step holds (history-cost.ts); set by History, 0 once let go of. */
   bytes?: number;
-  /** Its state was let go of for the memory budget (`broken` says so to the user). */
+  /** Let go of for the memory budget (`broken` says so to whoever still holds the record). */
   released?: boolean;
   /** Where the session's event log holds the event this record came from. */
   logIndex?: number;
+  /** Its timeline entry's index (timeline.ts), set by the session. */
+  entry?: number;
 }
 
-/** Why a released step has no state, as the inspector and jump say it. */
-export const RELEASED_REASON = 'its state was released to keep the history within its memory budget';
+/** Why a step let go of has no state, as the inspector and jump say it. */
+export const RELEASED_REASON = 'it was let go of to keep the panel within its memory budget';
 
-export interface Trimmed {
-  released: StepRecord[];
+export interface Forgotten {
+  /** Steps let go of (records and states). */
+  count: number;
   /** Steps that now start their process's kept history (charged as full states; their state is kept at hand). */
   bases: StepRecord[];
 }
@@ -88,6 +92,7 @@ class Step implements StepRecord {
   bytes = 0;
   released?: boolean;
   logIndex?: number;
+  entry?: number;
   /** The state, when this step holds it whole (a checkpoint); otherwise made on demand. */
   own: Serialized | undefined = undefined;
   readonly #history: History;
@@ -110,11 +115,13 @@ class Step implements StepRecord {
   }
 }
 
-/** One process's steps, and the cursors that keep adding and releasing cheap. */
+/** One process's steps, and the cursors that keep adding and letting go cheap. */
 class Track {
   readonly steps = new Map<number, Step>();
+  /** Steps ever recorded (a step recorded again by a rebase counts once). */
+  recorded = 0;
   newest: Step | undefined;
-  /** The steps not released, in step order, from `head` on. */
+  /** The steps not let go of, in step order, from `head` on. */
   kept: Step[] = [];
   head = 0;
   /** `curAt`'s state (the newest step's), patched in place as deltas arrive. */
@@ -123,7 +130,7 @@ class Track {
   /** Cost and count of the deltas applied to `cur` since its last checkpoint. */
   pendingBytes = 0;
   pendingSteps = 0;
-  /** `baseAt`'s state (the oldest kept step's), advanced in place as older steps are released. */
+  /** `baseAt`'s state (the oldest kept step's), advanced in place as older steps are let go of. */
   base: StateCursor | undefined;
   baseAt: Step | undefined;
 }
@@ -131,6 +138,8 @@ class Track {
 export class History {
   private tracks = new Map<string, Track>();
   private heldBytes = 0;
+  /** Slots of the kept lists let go of, not compacted away yet. */
+  private deadSlots = 0;
   private releasedSteps = 0;
   /**
    * States made on demand lately, least recently read first, with the bytes of the
@@ -145,17 +154,25 @@ export class History {
 
   constructor(opts: HistoryOptions = {}) {
     this.maxChain = opts.maxChain ?? 8192;
-    this.ratio = opts.ratio ?? 1;
+    // Deltas and checkpoints are both charged their heap (history-cost.ts): checkpoints
+    // then cost at most a third of the deltas, and a state made on demand still takes
+    // under a millisecond (tests/bench/history.bench-run.ts: p95 0.9 ms over 100,000 steps).
+    this.ratio = opts.ratio ?? 3;
     this.recentMax = opts.recent ?? 16;
     this.recentMaxBytes = opts.recentBytes ?? 32 * 1024 * 1024;
   }
 
-  /** Estimated bytes the kept steps hold: what the budget is compared with. */
+  /** Estimated bytes the kept steps hold (and the kept lists' dead slots). */
   get bytes(): number {
-    return this.heldBytes;
+    return this.heldBytes + SLOT_BYTES * this.deadSlots;
   }
 
-  /** Steps whose state was released for the budget (their records remain). */
+  /** Of `bytes`, the kept lists' dead slots (the rest is what each kept step is charged). */
+  get listBytes(): number {
+    return SLOT_BYTES * this.deadSlots;
+  }
+
+  /** Steps let go of for the memory budget (records and states). */
   get released(): number {
     return this.releasedSteps;
   }
@@ -175,8 +192,9 @@ export class History {
     return this.tracks.get(pid)?.newest;
   }
 
+  /** Steps recorded for `pid`, those let go of included. */
   count(pid: string): number {
-    return this.tracks.get(pid)?.steps.size ?? 0;
+    return this.tracks.get(pid)?.recorded ?? 0;
   }
 
   /** Record a `step` event. Never throws: a delta that does not fit marks the step broken. */
@@ -190,10 +208,10 @@ export class History {
     if (ev.mid !== undefined) rec.mid = ev.mid;
     if (ev.mutation) rec.mutation = ev.mutation;
     if (ev.full !== undefined) {
-      rec.bytes = RECORD_BYTES + fullStateBytes(ev.stats.size);
+      rec.bytes = recordBytes(ev.stats, ev.mutation) + fullStateBytes(ev.stats.size);
       this.startChain(tr, rec, ev.full);
     } else {
-      rec.bytes = deltaStepBytes(ev.delta);
+      rec.bytes = deltaStepBytes(ev.delta, ev.stats, ev.mutation);
       const broken = this.advance(tr, prev, rec);
       if (broken) rec.broken = broken;
     }
@@ -213,37 +231,44 @@ export class History {
     if (old?.mid !== undefined) rec.mid = old.mid;
     if (old?.mutation) rec.mutation = old.mutation;
     if (old?.logIndex !== undefined) rec.logIndex = old.logIndex;
-    rec.bytes = RECORD_BYTES + fullStateBytes(stats.size);
+    if (old?.entry !== undefined) rec.entry = old.entry;
+    rec.bytes = recordBytes(stats, rec.mutation) + fullStateBytes(stats.size);
     this.startChain(tr, rec, full);
     this.put(tr, rec);
     return rec;
   }
 
   /**
-   * Release the oldest steps' states until the estimate is within `budget`: globally
-   * oldest (by seq) first, each process in step order, never a process's latest step.
-   * Each process's oldest kept step becomes a full state: its state stays at hand (the
-   * base cursor), so every kept step can still be made.
+   * Let go of every step recorded at seq ≤ `seq`, record and state, except each process's
+   * latest: per process in step order, from its oldest kept step. Each process's new oldest
+   * kept step becomes a full state: its state stays at hand (the base cursor), so every
+   * kept step can still be made. O(processes + steps let go of).
    */
-  trim(budget: number): Trimmed | null {
-    if (this.heldBytes <= budget) return null;
-    const released: StepRecord[] = [];
+  forgetThrough(seq: number): Forgotten {
+    let count = 0;
     const bases = new Set<StepRecord>();
-    for (let tr = this.oldest(); this.heldBytes > budget && tr; tr = this.oldest()) {
-      const rec = tr.kept[tr.head++];
-      const next = tr.kept[tr.head];
-      this.advanceBase(tr, rec, next);
-      this.release(tr, rec);
-      released.push(rec);
-      bases.delete(rec);
-      if (this.rebaseOnto(next)) bases.add(next);
-      // Drop the released prefix now and then; the records themselves stay in `steps`.
-      if (tr.head > 64 && tr.head * 2 > tr.kept.length) {
+    for (const tr of this.tracks.values()) {
+      while (tr.kept.length - tr.head >= 2 && tr.kept[tr.head].seq <= seq) {
+        const rec = tr.kept[tr.head];
+        // Cleared now, not at the next compaction: nothing may hold what was let go of.
+        (tr.kept as (Step | undefined)[])[tr.head++] = undefined;
+        this.deadSlots++;
+        const next = tr.kept[tr.head];
+        this.advanceBase(tr, rec, next);
+        this.release(tr, rec);
+        if (tr.steps.get(rec.step) === rec) tr.steps.delete(rec.step);
+        count++;
+        bases.delete(rec);
+        if (this.rebaseOnto(next)) bases.add(next);
+      }
+      // Drop the let-go prefix of the list now and then (amortized O(1) per step).
+      if (tr.head > 16 && tr.head * 2 > tr.kept.length) {
         tr.kept = tr.kept.slice(tr.head);
+        this.deadSlots -= tr.head;
         tr.head = 0;
       }
     }
-    return released.length ? { released, bases: [...bases] } : null;
+    return { count, bases: [...bases] };
   }
 
   /**
@@ -276,7 +301,7 @@ export class History {
 
   /** Keep a state just made for the next reads, within the cache's bounds (oldest out first). */
   private remember(rec: Step, c: StateCursor): void {
-    const bytes = checkpointBytes(c.copiedSlots);
+    const bytes = checkpointBytes(c);
     this.recent.set(rec, { state: c.freeze(), bytes });
     this.recentHeld += bytes;
     for (const old of this.recent.keys()) {
@@ -360,15 +385,13 @@ export class History {
   /** Time for a checkpoint: the deltas since the last one outweigh what it would cost. */
   private due(tr: Track): boolean {
     if (!tr.cur) return false;
-    return (
-      tr.pendingSteps >= this.maxChain || tr.pendingBytes >= this.ratio * checkpointBytes(tr.cur.copiedSlots)
-    );
+    return tr.pendingSteps >= this.maxChain || tr.pendingBytes >= this.ratio * checkpointBytes(tr.cur);
   }
 
   /** `rec` (at the cursor) holds its state from now on, charged the containers copied for it. */
   private checkpoint(tr: Track, rec: Step): Serialized {
     const cur = tr.cur as StateCursor;
-    const cost = checkpointBytes(cur.copiedSlots);
+    const cost = checkpointBytes(cur);
     rec.own = cur.freeze();
     rec.bytes += cost;
     if (!rec.released) this.heldBytes += cost;
@@ -394,16 +417,6 @@ export class History {
     }
     tr.base = c;
     tr.baseAt = next;
-  }
-
-  /** The process whose oldest kept step is the oldest of all, among those with two or more. */
-  private oldest(): Track | undefined {
-    let best: Track | undefined;
-    for (const tr of this.tracks.values()) {
-      if (tr.kept.length - tr.head < 2) continue;
-      if (!best || tr.kept[tr.head].seq < best.kept[best.head].seq) best = tr;
-    }
-    return best;
   }
 
   private release(tr: Track, rec: Step): void {
@@ -448,6 +461,7 @@ export class History {
       else this.heldBytes -= old.bytes;
     }
     this.heldBytes += rec.bytes;
+    if (!old) tr.recorded++;
     this.keep(tr, rec, old);
   }
 

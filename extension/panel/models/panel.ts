@@ -12,8 +12,8 @@ import type { LinkHandlers, LinkStatus, PanelLink, SessionInfo } from '../link-t
 import { type EarlierSession, EarlierSessions } from './earlier-sessions';
 import { TimelineFilter } from './filter';
 import { type FlagGroup, FlagIndex } from './flags';
-import { HistoryBudgetModel } from './history-budget';
 import { type Inspection, inspect } from './inspect';
+import { MemoryBudgetModel } from './memory-budget';
 import { intervalFor, planReplay } from './replay';
 import { compareReplay, newestMid, type ReplayPair, type ReplayRun } from './replay-compare';
 import { SessionStore } from './session';
@@ -46,12 +46,14 @@ export interface TravelState {
   step: number;
 }
 
-/** What the viewed session's history holds against its memory budget (bytes). */
-export interface HistoryUse {
+/** What the viewed session holds against the panel's memory budget (estimated bytes). */
+export interface MemoryUse {
   bytes: number;
   budget: number;
-  /** Steps whose state was released to stay within the budget. */
-  released: number;
+  /** Of which the state history's. */
+  history: number;
+  /** Oldest events let go of to stay within the budget. */
+  letGo: number;
 }
 
 export interface PanelModelOptions {
@@ -83,9 +85,9 @@ export class PanelModel {
   /** One user-facing message about the last action ("this process cannot jump"). */
   readonly hint = signal<Hint | null>(null);
   readonly thresholds: ThresholdsModel;
-  /** The state history's memory budget (Settings), applied to the live and imported sessions. */
-  readonly historyBudget: HistoryBudgetModel;
-  readonly historyUse: ReadonlySignal<HistoryUse>;
+  /** The panel's memory budget for a session (Settings), applied to the live and imported ones. */
+  readonly memoryBudget: MemoryBudgetModel;
+  readonly memoryUse: ReadonlySignal<MemoryUse>;
   readonly filter: TimelineFilter;
   readonly selectedSeq = signal<number | null>(null);
   /** The process the mailbox and replay controls are about. */
@@ -105,24 +107,28 @@ export class PanelModel {
 
   constructor(opts: PanelModelOptions = {}) {
     this.thresholds = new ThresholdsModel(opts.storage);
-    this.historyBudget = new HistoryBudgetModel(opts.storage);
+    this.memoryBudget = new MemoryBudgetModel(opts.storage);
     this.earlier = new EarlierSessions(opts.storage);
     // Every session gets the user's budget: the live one (also after a reload replaced it)
     // and an opened file. `untracked`: applying it bumps the store's version, which must
     // not make this effect depend on every batch.
     effect(() => {
-      const budget = this.historyBudget.value.value;
+      const budget = this.memoryBudget.value.value;
       const stores = [this.live.value, this.imported.value?.store];
       untracked(() => {
         for (const s of stores) s?.setBudget(budget);
       });
     });
-    this.historyUse = computed(() => {
+    this.memoryUse = computed(() => {
       const store = this.view.value;
       store.version.value;
-      this.historyBudget.value.value;
-      const h = store.history;
-      return { bytes: h.bytes, budget: store.historyBudget, released: h.released };
+      this.memoryBudget.value.value;
+      return {
+        bytes: store.bytes,
+        budget: store.memoryBudget,
+        history: store.history.bytes,
+        letGo: store.letGo,
+      };
     });
     this.filter = new TimelineFilter(this.view);
     this.selected = computed(() => {
@@ -192,7 +198,7 @@ export class PanelModel {
     // A different session: the page reloaded. Start over (keeping the old one, view only,
     // under Preserve log), and say so.
     batch(() => {
-      this.earlier.retire(cur, this.historyBudget.value.value, 0);
+      this.earlier.retire(cur, this.memoryBudget.value.value, 0);
       const viewing = this.viewingEarlier.value;
       if (viewing && !this.earlier.list.value.includes(viewing)) this.viewingEarlier.value = null;
       this.live.value = new SessionStore({ ...info });
@@ -297,10 +303,10 @@ export class PanelModel {
       return false;
     }
     const rec = store.history.get(pid, step);
-    if (rec?.released) {
-      const first = store.history.firstKept(pid);
+    const first = store.history.firstKept(pid);
+    if (rec?.released || (!rec && first && step < first.step)) {
       this.say(
-        `step ${step} of ${row.name}: its state was released to keep the history within its ${size(store.historyBudget)} memory budget (Settings)${first ? `; the oldest step still held is ${first.step}` : ''}`,
+        `step ${step} of ${row.name}: it was let go of to keep the panel within its ${size(store.memoryBudget)} memory budget (Settings)${first ? `; the oldest step still held is ${first.step}` : ''}`,
         'warn',
       );
       return false;
@@ -425,7 +431,7 @@ export class PanelModel {
 
   /** Open a session file as a view-only session. Returns false (with a hint) if unusable. */
   importText(text: string, fileName = 'session.json'): boolean {
-    const res = importSession(text);
+    const res = importSession(text, this.memoryBudget.value.value);
     if (!res.store) {
       this.say(`import failed: ${res.error}`, 'error');
       return false;

@@ -4,6 +4,15 @@
  * `apply` takes a delivered batch; the `version` signal is bumped once per batch (or less
  * often, when the panel paces its redraws), which is what components subscribe to — never
  * once per event.
+ *
+ * The whole session is bounded by one memory budget (Settings): every model keeps a
+ * running estimate of what it holds (history-cost.ts, session-cost.ts), and when their sum
+ * passes the budget the session lets go of its oldest part (`trim`): the oldest events,
+ * their timeline entries, messages, flag facts and steps, records and states. Never a
+ * process (processes are never forgotten), never a process's latest step, and never a
+ * message still waiting or running; each process's oldest kept step keeps its state, so
+ * every kept step can still be made. What was let go of is counted (`letGo`), shown, and
+ * said in an export.
  */
 import { signal } from '@preact/signals';
 import type {
@@ -17,13 +26,21 @@ import type {
 import { SKIP_MUTATION, STORE_OP_MUTATION, UNSKIP_MUTATION } from '../../../runtime-hook/protocol';
 import { size } from '../lib/format';
 import type { SessionInfo } from '../link-types';
-import { EventLog } from './event-log';
-import type { FlagFact } from './flags';
+import { type Aside, EventLog } from './event-log';
+import { FlagFacts } from './flags';
 import { History, type StepRecord } from './history';
-import { DEFAULT_HISTORY_BUDGET } from './history-budget';
+import { DEFAULT_MEMORY_BUDGET } from './memory-budget';
 import { type MessageRow, Messages } from './messages';
 import { Processes } from './processes';
-import { Timeline } from './timeline';
+import { rowBytes, searchTextBytes } from './session-cost';
+import { type Entry, Timeline } from './timeline';
+
+/**
+ * A trim lets go of this share of the budget at a time (at least TRIM_MIN bytes), so it
+ * runs once per that much newly recorded, not once per event.
+ */
+export const TRIM_CHUNK = 0.02;
+export const TRIM_MIN = 1024;
 
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -34,15 +51,24 @@ export class SessionStore {
   readonly timeline = new Timeline();
   readonly history = new History();
   private log = new EventLog();
-  /** Bytes of estimated history to keep (history-cost.ts); the panel sets the user's. */
-  private budget = DEFAULT_HISTORY_BUDGET;
+  /** Estimated bytes the session may hold (see the file comment); the panel sets the user's. */
+  private budget = DEFAULT_MEMORY_BUDGET;
   /** The last applied event's seq and time (a budget change's notice is dated there). */
   private lastSeq = 0;
   private lastT = 0;
-  /** The timeline already says the budget was reached (once a session, not per release). */
+  /** The timeline already says the budget was reached (once a session, not per trim). */
   private budgetNoted = false;
-  /** Facts that can fire flags (see flags.ts), append-only. */
-  readonly flagFacts: FlagFact[] = [];
+  /** Everything at seq ≤ this was looked at by a trim. */
+  private cutSeq = Number.NEGATIVE_INFINITY;
+  /**
+   * Trim again only once the estimate reaches this: after a trim that could not get within
+   * the budget (what it may not let go of is over it), not before another chunk came in.
+   */
+  private trimAt = 0;
+  /** The highest mid of a message let go of. */
+  private forgottenMid = Number.NEGATIVE_INFINITY;
+  /** Facts that can fire flags (see flags.ts), oldest let go of with the session's front. */
+  readonly flagFacts = new FlagFacts();
   /** Odd events, counted by what was odd ("started for an unknown message"). */
   readonly oddities = new Map<string, number>();
   /** Events the page itself dropped (notices with `dropped`, rebases). */
@@ -73,48 +99,158 @@ export class SessionStore {
       } catch (e) {
         this.odd(`could not apply a ${String((ev as { type?: unknown }).type)} event: ${errText(e)}`);
       }
+      // After every event, so that no batch (a whole imported file is one) ever holds more.
+      const bytes = this.bytes;
+      if (bytes > this.budget && bytes >= this.trimAt) this.trim();
     }
     if (announce) this.version.value++;
   }
 
-  /**
-   * Every applied event, in order, as decoded (export writes these) — except those of steps
-   * released for the memory budget, which one notice in their place counts.
-   */
-  get raw(): HookEvent[] {
-    return this.log.events(this.history.released);
+  /** Estimated bytes the session holds, all models together: what the budget bounds. */
+  get bytes(): number {
+    return (
+      this.history.bytes + this.timeline.bytes + this.messages.bytes + this.log.bytes + this.flagFacts.bytes
+    );
   }
 
-  get historyBudget(): number {
+  get memoryBudget(): number {
     return this.budget;
   }
 
-  /** Change the budget; a smaller one releases old states now (announced). */
-  setBudget(bytes: number): void {
-    this.budget = bytes;
-    if (this.trim(this.lastSeq, this.lastT)) this.version.value++;
+  /** Events let go of to stay within the budget. */
+  get letGo(): number {
+    return this.log.letGo;
+  }
+
+  /** Events held (what an export writes, before its processes and notice). */
+  get eventCount(): number {
+    return this.log.length;
+  }
+
+  /** The newest event held. */
+  get lastEvent(): HookEvent | undefined {
+    return this.log.last();
   }
 
   /**
-   * Keep the history within the budget, after every step so that no batch (a whole
-   * imported file is one) ever holds more. The first release of a session is noted in the
-   * timeline; the running count is in Settings.
+   * The applied events, in order, as decoded: what export writes. Once the session let go
+   * of its oldest part, it starts with the processes and a notice saying how much (see
+   * event-log.ts). O(events) after a change; a shared array, not to be modified.
    */
-  private trim(seq: number, t: number): boolean {
-    const out = this.history.trim(this.budget);
-    if (!out) return false;
-    for (const r of out.released) this.log.release(r.logIndex, r.pid, r.step);
-    for (const b of out.bases) this.log.makeFull(b.logIndex, b);
-    if (!this.budgetNoted) {
+  get raw(): HookEvent[] {
+    return this.log.events(
+      {
+        hasMessage: (mid) => this.messages.get(mid) !== undefined,
+        step: (pid, step) => this.history.get(pid, step),
+        processes: () => this.processes.list(),
+        budget: this.budget,
+      },
+      size,
+    );
+  }
+
+  /**
+   * Cache an entry's search text (filter.ts) if the budget has room for it; past the budget
+   * it is made again when needed, as before it was first cached. Returns the text.
+   */
+  cacheSearch(e: Entry, text: string): string {
+    if (this.bytes + searchTextBytes(text) <= this.budget) this.timeline.setSearch(e, text);
+    return text;
+  }
+
+  /** The timeline entry of step `step` of `pid`, if both are kept. */
+  stepEntry(pid: string, step: number): Entry | undefined {
+    const i = this.history.get(pid, step)?.entry;
+    return i === undefined ? undefined : this.timeline.at(i);
+  }
+
+  /** Change the budget; a smaller one lets go of the oldest part now (announced). */
+  setBudget(bytes: number): void {
+    this.budget = bytes;
+    this.trimAt = 0;
+    this.log.touch();
+    if (this.bytes > this.budget && this.trim()) this.version.value++;
+  }
+
+  /**
+   * Let go of the oldest part of the session until the estimate is a chunk under the
+   * budget (so the next trim is a chunk of events away), or nothing more may go. The first
+   * time in a session is noted in the timeline; the running count is in the toolbar and
+   * Settings. Cost: O(events let go of + processes + events set aside) per trim.
+   */
+  private trim(): boolean {
+    const chunk = Math.max(TRIM_MIN, this.budget * TRIM_CHUNK);
+    const target = Math.max(0, this.budget - chunk);
+    let any = false;
+    while (this.bytes > target && this.log.frontLength > 0) {
+      // The excess over what a kept event costs on average: a few rounds at most.
+      const mean = this.bytes / this.log.length;
+      this.dropOldest(Math.max(1, Math.ceil((this.bytes - target) / mean)));
+      any = true;
+    }
+    this.trimAt = this.bytes > this.budget ? this.bytes + chunk : 0;
+    if (any && !this.budgetNoted) {
       this.budgetNoted = true;
       this.notice(
-        seq,
-        t,
+        this.lastSeq,
+        this.lastT,
         'warn',
-        `the history reached its ${size(this.budget)} memory budget: the oldest steps' states are being released (counted in Settings)`,
+        `the panel reached its ${size(this.budget)} memory budget: the oldest events are being let go of (counted in the toolbar)`,
       );
     }
-    return true;
+    return any;
+  }
+
+  /** Let go of the `n` oldest events and of everything only they kept. */
+  private dropOldest(n: number): void {
+    const taken: Aside[] = [];
+    let cut = this.cutSeq;
+    for (let a = this.log.shift(); a; a = taken.length < n ? this.log.shift() : undefined) {
+      taken.push(a);
+      if (a.ev.seq > cut) cut = a.ev.seq;
+    }
+    this.cutSeq = cut;
+    const { bases } = this.history.forgetThrough(cut);
+    for (const b of bases) this.log.makeFull(b.logIndex, b);
+    for (const a of taken) {
+      if (this.needed(a)) this.log.setAside(a);
+      else this.log.forgot(a.ev);
+    }
+    this.log.review((a) => this.needed(a));
+    this.timeline.dropThrough(cut);
+    this.flagFacts.dropThrough(cut);
+  }
+
+  /**
+   * Whether an event from before the front is still needed (a message still waiting or
+   * running, a step the history keeps); a done message whose `queued` event goes is let go of.
+   */
+  private needed({ ev, index }: Aside): boolean {
+    switch (ev.type) {
+      case 'queued': {
+        const m = this.messages.get(ev.mid);
+        if (!m || m.seq !== ev.seq) return false;
+        if (m.doneAt === undefined) return true;
+        this.messages.forget(m);
+        this.forgottenMid = Math.max(this.forgottenMid, m.mid);
+        return false;
+      }
+      case 'started': {
+        const m = this.messages.get(ev.mid);
+        return m !== undefined && m.doneAt === undefined;
+      }
+      case 'step':
+        return this.history.get(ev.pid, ev.step)?.logIndex === index;
+      case 'rebase':
+        return ev.bases.some((b) => this.history.get(b.pid, b.step)?.logIndex === index);
+      default:
+        return false;
+    }
+  }
+
+  /** A message id let go of (ids grow as messages are queued): late news of it is not odd. */
+  private forgotten(mid: number): boolean {
+    return mid <= this.forgottenMid;
   }
 
   odd(what: string): void {
@@ -194,22 +330,24 @@ export class SessionStore {
 
   private started(ev: StartedEvent): void {
     const m = this.messages.get(ev.mid);
-    if (!m) this.odd('started for an unknown message');
-    else if (m.startedAt !== undefined) this.odd('message started twice');
+    if (!m) {
+      if (!this.forgotten(ev.mid)) this.odd('started for an unknown message');
+    } else if (m.startedAt !== undefined) this.odd('message started twice');
     else {
       m.startedAt = ev.t;
       const row = this.proc(m.pid);
       row.waiting.delete(m.mid);
       row.running++;
       row.series.push(ev.t, row.waiting.size);
-      this.flagFacts.push({ on: 'started', mid: m.mid });
+      this.flagFacts.push('started', m);
     }
   }
 
   private done(ev: DoneEvent): void {
     const m = this.messages.get(ev.mid);
-    if (!m) this.odd('done for an unknown message');
-    else if (m.doneAt !== undefined) this.odd('message done twice');
+    if (!m) {
+      if (!this.forgotten(ev.mid)) this.odd('done for an unknown message');
+    } else if (m.doneAt !== undefined) this.odd('message done twice');
     else {
       m.doneAt = ev.t;
       if (ev.error !== undefined) m.error = ev.error;
@@ -221,7 +359,7 @@ export class SessionStore {
       } else row.running = Math.max(0, row.running - 1);
       row.handled++;
       if (m.error !== undefined) row.failed++;
-      this.flagFacts.push({ on: 'done', mid: m.mid });
+      this.flagFacts.push('done', m);
     }
   }
 
@@ -233,24 +371,30 @@ export class SessionStore {
     const row = this.proc(ev.pid);
     if (this.messages.get(ev.mid)) this.odd('message id queued twice');
     row.waiting.add(ev.mid);
+    // Every field from the start, in one order: one shape for every row, no later growth.
     const m: MessageRow = {
       mid: ev.mid,
       pid: ev.pid,
       name: ev.name,
       kind: ev.kind,
+      payload: ev.payload,
       hasPayload: 'payload' in ev,
       queuedAt: ev.t,
+      startedAt: undefined,
+      doneAt: undefined,
+      error: undefined,
+      from: ev.from,
+      replay: ev.replay ? true : undefined,
+      skipped: undefined,
       steps: [],
       seq: ev.seq,
       depthAtQueue: row.waiting.size,
+      bytes: 0,
     };
-    if (ev.payload !== undefined) m.payload = ev.payload;
-    if (ev.from !== undefined) m.from = ev.from;
-    if (ev.replay) m.replay = true;
-    this.messages.set(m);
+    this.messages.set(m, rowBytes(ev.name, ev.payload));
     row.series.push(ev.t, row.waiting.size);
     this.timeline.add({ seq: ev.seq, t: ev.t, pid: ev.pid, kind: 'message', name: ev.name, mid: ev.mid });
-    this.flagFacts.push({ on: 'queued', mid: ev.mid });
+    this.flagFacts.push('queued', m);
   }
 
   private step(ev: StepEvent, at: number): void {
@@ -262,8 +406,8 @@ export class SessionStore {
     let msg: MessageRow | undefined;
     if (ev.mid !== undefined) {
       msg = this.messages.get(ev.mid);
-      if (msg && msg.pid === ev.pid) msg.steps.push(ev.step);
-      else if (!msg) this.odd('step for an unknown message');
+      if (msg && msg.pid === ev.pid) this.messages.addStep(msg, ev.step);
+      else if (!msg && !this.forgotten(ev.mid)) this.odd('step for an unknown message');
     }
     // A toggle's answer names the message it skipped or restored.
     const m = ev.mutation;
@@ -277,17 +421,16 @@ export class SessionStore {
     }
     if (m && (m.name === STORE_OP_MUTATION.lock || m.name === STORE_OP_MUTATION.unlock))
       row.locked = m.name === STORE_OP_MUTATION.lock;
-    this.timeline.add({
+    rec.entry = this.timeline.add({
       seq: ev.seq,
       t: ev.t,
       pid: ev.pid,
       kind: 'step',
       name: stepName(rec, msg),
       step: ev.step,
-      ...(ev.mid !== undefined ? { mid: ev.mid } : {}),
-    });
-    this.flagFacts.push({ on: 'step', pid: ev.pid, step: ev.step });
-    this.trim(ev.seq, ev.t);
+      mid: ev.mid,
+    }).index;
+    this.flagFacts.push('step', rec);
   }
 
   private rebase(ev: RebaseEvent, at: number): void {
@@ -301,23 +444,23 @@ export class SessionStore {
     );
     for (const b of ev.bases) {
       const row = this.proc(b.pid);
-      const had = this.timeline.stepEntry(b.pid, b.step);
-      this.history.base(b.pid, b.step, b.full, b.stats, ev.seq, ev.t).logIndex = at;
+      const had = this.stepEntry(b.pid, b.step);
+      const rec = this.history.base(b.pid, b.step, b.full, b.stats, ev.seq, ev.t);
+      rec.logIndex = at;
       row.steps = this.history.count(b.pid);
       row.lastStep = b.step;
       if (!had) {
-        this.timeline.add({
+        rec.entry = this.timeline.add({
           seq: ev.seq,
           t: ev.t,
           pid: b.pid,
           kind: 'step',
           name: '(rebased state)',
           step: b.step,
-        });
-        this.flagFacts.push({ on: 'step', pid: b.pid, step: b.step });
+        }).index;
+        this.flagFacts.push('step', rec);
       }
     }
-    this.trim(ev.seq, ev.t);
   }
 }
 

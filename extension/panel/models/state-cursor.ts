@@ -38,6 +38,8 @@ export class StateCursor {
   private owned = new Set<object>();
   /** Slots of those containers: what keeping the current state would add (a checkpoint's cost). */
   copiedSlots = 0;
+  /** How many containers those are (each has a header too). */
+  copiedContainers = 0;
 
   constructor(public state: Serialized) {}
 
@@ -50,6 +52,7 @@ export class StateCursor {
   freeze(): Serialized {
     if (this.owned.size) this.owned = new Set();
     this.copiedSlots = 0;
+    this.copiedContainers = 0;
     return this.state;
   }
 
@@ -58,6 +61,7 @@ export class StateCursor {
     // Spread copies own keys as data properties, `__proto__` included, without setters.
     const c = (isArr(x) ? x.slice() : { ...x }) as T;
     this.owned.add(c);
+    this.copiedContainers++;
     this.copiedSlots += isArr(c) ? c.length : Object.keys(c).length;
     return c;
   }
@@ -127,6 +131,7 @@ export class StateCursor {
         }
         while (j < kept.length) out.push(kept[j++]);
         this.owned.add(out);
+        this.copiedContainers++;
         this.copiedSlots += out.length;
       }
     }

@@ -1,12 +1,21 @@
 /**
- * The timeline of one session: messages (at `queued`), steps and notices, append-only and
- * in seq order. Entries are pushed in place; nothing rebuilds the array per event.
+ * The timeline of one session: messages (at `queued`), steps and notices, in seq order.
+ * Entries are pushed in place; nothing rebuilds the array per event.
+ *
+ * The oldest entries are let go of when the session passes its memory budget
+ * (session.ts `trim`), so an entry's `index` is absolute (lib/front-queue.ts): it never
+ * changes, and the kept entries are the indices `first` to `end - 1`. Components that show
+ * positions (the virtualized list, the filter) read `first` / `length`, never assume 0.
  */
+import { FrontQueue } from '../lib/front-queue';
+import { SLOT_BYTES } from './history-cost';
+import { ENTRY_BYTES, searchTextBytes } from './session-cost';
+
 export type EntryKind = 'message' | 'step' | 'notice';
 export const ENTRY_KINDS: readonly EntryKind[] = ['message', 'step', 'notice'];
 
 export interface Entry {
-  /** Position in `Timeline.entries`. */
+  /** Absolute position in the session's timeline (see `Timeline.at`); never changes. */
   index: number;
   seq: number;
   t: number;
@@ -17,44 +26,125 @@ export interface Entry {
   mid?: number;
   step?: number;
   level?: 'info' | 'warn' | 'error';
-  /** Lower-cased search text (name + payload), filled in on the first search. */
+  /** Lower-cased search text (name + payload), filled in on the first search (`setSearch`). */
   search?: string;
 }
 
-export class Timeline {
-  readonly entries: Entry[] = [];
-  private bySeq = new Map<number, number>();
-  /** Timeline index of each (pid, step). */
-  private steps = new Map<string, Map<number, number>>();
+type EntryFields = Omit<Entry, 'index' | 'search'>;
 
-  add(e: Omit<Entry, 'index'>): Entry {
-    const entry: Entry = { index: this.entries.length, ...e };
-    this.entries.push(entry);
-    // Several entries can share a seq (a rebase adds a notice and base steps): keep the first.
-    if (!this.bySeq.has(e.seq)) this.bySeq.set(e.seq, entry.index);
-    if (e.kind === 'step' && e.step !== undefined) {
-      const m = this.steps.get(e.pid) ?? new Map<number, number>();
-      this.steps.set(e.pid, m);
-      m.set(e.step, entry.index);
+/** One shape for every entry (fields in one order, `search` present from the start). */
+const makeEntry = (index: number, e: EntryFields): Entry => ({
+  index,
+  seq: e.seq,
+  t: e.t,
+  pid: e.pid,
+  kind: e.kind,
+  name: e.name,
+  mid: e.mid,
+  step: e.step,
+  level: e.level,
+  search: undefined,
+});
+
+export class Timeline {
+  private list = new FrontQueue<Entry>();
+  /**
+   * seq → index, only once an entry arrived out of seq order (a malformed file): while
+   * entries are in order a binary search finds a seq, with nothing kept per entry.
+   */
+  private seqIndex?: Map<number, number>;
+  private lastSeq = Number.NEGATIVE_INFINITY;
+  /** Estimated heap bytes of the kept entries and their search texts (session-cost.ts). */
+  private held = 0;
+
+  add(e: EntryFields): Entry {
+    const entry = makeEntry(this.list.end, e);
+    this.list.push(entry);
+    this.held += ENTRY_BYTES;
+    if (e.seq < this.lastSeq && !this.seqIndex) {
+      this.seqIndex = new Map();
+      for (let i = this.first; i < entry.index; i++) this.indexSeq(this.list.at(i)!);
     }
+    if (this.seqIndex) this.indexSeq(entry);
+    this.lastSeq = Math.max(this.lastSeq, e.seq);
     return entry;
   }
 
+  /** Estimated heap bytes of the kept entries, their search texts and the list's dead slots. */
+  get bytes(): number {
+    return this.held + SLOT_BYTES * this.list.dead;
+  }
+
+  /** Slots of entries let go of that the list still takes (counted in `bytes`). */
+  get deadSlots(): number {
+    return this.list.dead;
+  }
+
+  /** Index of the oldest kept entry. */
+  get first(): number {
+    return this.list.first;
+  }
+
+  /** One past the index of the newest entry (every entry ever added counts). */
+  get end(): number {
+    return this.list.end;
+  }
+
+  /** Entries kept. */
   get length(): number {
-    return this.entries.length;
+    return this.list.length;
   }
 
+  /** The entry at absolute `index`; undefined if let go of or not there yet. */
   at(index: number): Entry | undefined {
-    return this.entries[index];
+    return this.list.at(index);
   }
 
+  /** The first kept entry with this seq (several can share one: a rebase's notice and bases). */
   bySequence(seq: number): Entry | undefined {
-    const i = this.bySeq.get(seq);
-    return i === undefined ? undefined : this.entries[i];
+    if (this.seqIndex) {
+      const i = this.seqIndex.get(seq);
+      return i === undefined ? undefined : this.at(i);
+    }
+    let lo = this.list.first;
+    let hi = this.list.end;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.list.at(mid)!.seq < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    const e = this.list.at(lo);
+    return e?.seq === seq ? e : undefined;
   }
 
-  stepEntry(pid: string, step: number): Entry | undefined {
-    const i = this.steps.get(pid)?.get(step);
-    return i === undefined ? undefined : this.entries[i];
+  /** Cache `e`'s search text, counted in the estimate while `e` is kept. */
+  setSearch(e: Entry, text: string): string {
+    if (e.search === undefined && this.at(e.index) === e) this.held += searchTextBytes(text);
+    e.search = text;
+    return text;
+  }
+
+  /**
+   * Let go of the oldest entries with seq ≤ `seq` (up to the first newer one). Returns how
+   * many went.
+   */
+  dropThrough(seq: number): number {
+    let n = 0;
+    for (let e = this.list.at(this.first); e && e.seq <= seq; e = this.list.at(this.first)) {
+      this.list.shift();
+      n++;
+      this.held -= ENTRY_BYTES + (e.search === undefined ? 0 : searchTextBytes(e.search));
+      if (this.seqIndex?.get(e.seq) === e.index) this.seqIndex.delete(e.seq);
+    }
+    return n;
+  }
+
+  /** The kept entries, oldest first (a copy: for tests and whole-timeline reads). */
+  toArray(): Entry[] {
+    return this.list.toArray();
+  }
+
+  private indexSeq(e: Entry): void {
+    if (!this.seqIndex!.has(e.seq)) this.seqIndex!.set(e.seq, e.index);
   }
 }

@@ -78,8 +78,11 @@ function sessionInfo(x: unknown): SessionInfo | null {
   return { session: session.slice(0, 64), hook: hook.slice(0, 64), url: url.slice(0, 8192), startedAt };
 }
 
-/** Parse and validate a session file into a view-only store. Never throws. */
-export function importSession(text: string): ImportResult {
+/**
+ * Parse and validate a session file into a view-only store, kept within `budget` (the
+ * panel's memory budget) as it is applied. Never throws.
+ */
+export function importSession(text: string, budget?: number): ImportResult {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -101,6 +104,7 @@ export function importSession(text: string): ImportResult {
     else bad++;
   }
   const store = new SessionStore(sessionInfo(parsed.session), true);
+  if (budget !== undefined) store.setBudget(budget);
   store.apply(events);
   return { store, bad, total: parsed.events.length };
 }

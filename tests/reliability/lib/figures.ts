@@ -15,7 +15,7 @@
  *   load.test.ts            load_messages_sent, load_messages_delivered, load_messages_dropped_counted,
  *                           load_messages_lost_silently, load_page_longest_task_ms,
  *                           load_hindsight_longest_slice_ms, load_long_tasks_caused_by_hindsight,
- *                           load_page_budget_used_mb, load_panel_heap_mb
+ *                           load_page_budget_used_mb, load_panel_budget_used_mb, load_panel_heap_mb
  *   faults.test.ts          faults_survived, messages_lost, fault_sw_stops, fault_bg_terminations
  *   hostile-values.test.ts  hostile_values_tried, hostile_throws_into_app, prototype_pollution,
  *                           hostile_panel_failures, hostile_longest_report_ms
