@@ -93,7 +93,10 @@ export function importSession(text: string, budget?: number): ImportResult {
     return { bad: 0, total: 0, error: 'not a Hindsight session file' };
   }
   if (parsed.version !== SESSION_FILE_VERSION) {
-    return { bad: 0, total: 0, error: `unsupported session file version ${String(parsed.version)}` };
+    // Said without calling the file's own toString (a JSON object may carry a broken one).
+    const v = parsed.version;
+    const shown = typeof v === 'number' || typeof v === 'string' ? String(v).slice(0, 40) : typeof v;
+    return { bad: 0, total: 0, error: `unsupported session file version ${shown}` };
   }
   if (!Array.isArray(parsed.events)) return { bad: 0, total: 0, error: 'the file has no events list' };
   const events: HookEvent[] = [];
