@@ -282,7 +282,7 @@ it('hostile values never throw into the app and never pollute the panel', async 
       const m = (
         globalThis as unknown as {
           __HINDSIGHT_PANEL__: {
-            live: { value: { timeline: { entries: E[] }; processes: { get(p: string): unknown } } };
+            live: { value: { timeline: { toArray(): E[] }; processes: { get(p: string): unknown } } };
             select(seq: number): void;
           };
         }
@@ -290,7 +290,7 @@ it('hostile values never throw into the app and never pollute the panel', async 
       const want = new Set(pids);
       let entries = 0;
       let failures = 0;
-      for (const e of m.live.value.timeline.entries) {
+      for (const e of m.live.value.timeline.toArray()) {
         if (!want.has(e.pid)) continue;
         m.select(e.seq);
         const deadline = Date.now() + 10_000;
