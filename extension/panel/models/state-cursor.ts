@@ -13,6 +13,10 @@
  *
  * A delta that throws leaves the state half patched: the caller drops the cursor (the step
  * is broken and the chain waits for a full state, as with patchImmutable).
+ *
+ * Why a second patcher rather than delta.ts's made generic: that one ships in the page's
+ * hook core, whose 8 KB budget has no room for the ownership bookkeeping this one needs
+ * (measured: +80 B gzipped). state-cursor.test.ts holds the two to the same results.
  */
 import type { Delta, Serialized } from '../../../runtime-hook/protocol';
 
