@@ -174,11 +174,14 @@ const isFrozenData = (v: unknown): boolean => (isArr(v) || isPlainRaw(v)) && Obj
 
 const TRUNC = ['string', 'truncated', 'redacted', 'more'];
 
+/** JSON characters of a string (only strings that need escapes pay for an exact count). */
+const strLen = (v: string): number => (NEEDS_ESC.test(v) ? json(v).length : v.length + 2);
+
 /** Measures of a leaf: a primitive or a marker that holds no user data. */
 function leaf(v: Serialized): Measure {
   switch (typeof v) {
     case 'string':
-      return { s: NEEDS_ESC.test(v) ? json(v).length : v.length + 2, t: 0, x: 0 };
+      return { s: strLen(v), t: 0, x: 0 };
     case 'number':
       return { s: numLen(v), t: 0, x: 0 };
     case 'boolean':
@@ -235,10 +238,26 @@ function mapLabel(k: Serialized, i: number): string {
 
 const commas = (n: number): number => Math.max(n - 1, 0);
 
+/** Containers up to this size (JSON characters) are cheaper to measure or copy again than to keep track of. */
+const SMALL = 1024;
+
+/**
+ * The first index from `i` below `m` where the two arrays hold different references (`m` if
+ * none). Four comparisons per turn: the loop's own overhead (bounds, counter, branch) is
+ * most of the cost of a reference comparison, and this loop runs over every item per step.
+ */
+export function nextDiff(ra: unknown[], rb: unknown[], i: number, m: number): number {
+  for (const e = m - 3; i < e; i += 4)
+    if (ra[i] !== rb[i] || ra[i + 1] !== rb[i + 1] || ra[i + 2] !== rb[i + 2] || ra[i + 3] !== rb[i + 3])
+      break;
+  for (; i < m; i++) if (ra[i] !== rb[i]) return i;
+  return m;
+}
+
 /** Indices below `m` where the two arrays hold different references. */
 function scan(ra: unknown[], rb: unknown[], m: number): number[] {
   const ch: number[] = [];
-  for (let i = 0; i < m; i++) if (ra[i] !== rb[i]) ch.push(i);
+  for (let i = nextDiff(ra, rb, 0, m); i < m; i = nextDiff(ra, rb, i + 1, m)) ch.push(i);
   return ch;
 }
 
@@ -377,7 +396,7 @@ export class Engine {
 
   /** Per-key sizes of a root object, kept up to date from the root's changed keys. */
   private rootKeys(a: Obj, b: Obj): Record<string, number> {
-    const kl = (ek: string) => json(ek).length + 1;
+    const kl = (ek: string) => strLen(ek) + 1;
     if (!this.ks || !this.ko) {
       // First step after a full walk: measure the previous root's children once.
       this.ks = new Map();
@@ -412,6 +431,15 @@ export class Engine {
 
   // --- measuring ------------------------------------------------------------------------
 
+  /** What a container about to be replaced measures: memoized only when large (as `sub`). */
+  private peek(n: Obj | Serialized[]): Info {
+    const memo = this.info.get(n);
+    if (memo) return memo;
+    const i = this.measure(n);
+    if (i.s > SMALL) this.info.set(n, i);
+    return i;
+  }
+
   /** What a serialized container measures (memoized per node). */
   private inf(n: Serialized): Info {
     const o = n as object;
@@ -435,6 +463,22 @@ export class Engine {
   private measure(n: Obj | Serialized[] | Serialized): Info {
     const r: Info = { s: 2, t: 0, x: 0, sl: -1, cm: -1, cp: -1, cr: '' };
     const kid = (v: Serialized, p: number | string, seg: Seg) => {
+      // Plain JSON leaves counted here, as `leaf` does, without a Measure object each.
+      switch (typeof v) {
+        case 'string':
+          r.s += strLen(v);
+          return;
+        case 'number':
+          r.s += numLen(v);
+          return;
+        case 'boolean':
+          r.s += v ? 4 : 5;
+          return;
+      }
+      if (v === null) {
+        r.s += 4;
+        return;
+      }
       const m = this.sub(v);
       r.s += m.s;
       r.t += m.t;
@@ -449,9 +493,12 @@ export class Engine {
       const keys = Object.keys(o);
       r.s += commas(keys.length);
       for (const ek of keys) {
-        r.s += json(ek).length + 1;
+        r.s += strLen(ek) + 1;
         if (ek === MORE_KEY && moreCount(o[ek]) >= 0) kid(o[ek], -1, ek);
-        else kid(o[ek], rawKey(ek), rawKey(ek));
+        else {
+          const k = rawKey(ek);
+          kid(o[ek], k, k);
+        }
       }
     };
     if (isArr(n)) {
@@ -494,7 +541,7 @@ export class Engine {
     const memo = this.info.get(v);
     const i = memo ?? this.measure(v);
     // Large nodes are kept: a later step may need them again.
-    if (!memo && i.s > 1024) this.info.set(v, i);
+    if (!memo && i.s > SMALL) this.info.set(v, i);
     return { s: i.s, t: i.t, x: i.x, b: bestOf(i) };
   }
 
@@ -615,7 +662,7 @@ export class Engine {
     this.enter(rb, seg);
     let r: Res;
     if (ka.length === kb.length && ka.every((k, i) => k === kb[i])) {
-      const ia = this.inf(a);
+      const ia = this.peek(a);
       const clean = ia.x === 0;
       const cnt = Math.min(kb.length, this.k.o.maxItems);
       const res: Res[] = [];
@@ -885,7 +932,7 @@ export class Engine {
     depth: number,
     slot: (k: string, ek: string) => Res | null,
   ): Res {
-    const ia = this.inf(a);
+    const ia = this.peek(a);
     const cnt = Math.min(kb.length, this.k.o.maxItems);
     const b: Obj = {};
     const res: Res[] = [];
@@ -919,7 +966,7 @@ export class Engine {
       put(b, MORE_KEY, v);
       if (!old) change(this.marker(a, MORE_KEY, v), MORE_KEY, MORE_KEY, cnt);
     }
-    const kl = (ek: string) => json(ek).length + 1;
+    const kl = (ek: string) => strLen(ek) + 1;
     const ka = Object.keys(a);
     const kB = Object.keys(b);
     const d: Obj = {};
@@ -983,11 +1030,17 @@ export class Engine {
   }
 
   private made(ia: Info, b: Obj | Serialized[], ni: Info, d: Delta | undefined, seg: Seg, res: Res[]): Res {
+    // Written in place: its memo must follow.
+    const kept = this.owned.has(b);
     // A delta that carries `b` whole ([old, new]) hands it out: then nothing is ours any more.
+    // Small containers are neither kept as ours nor memoized: copying or measuring one again
+    // costs less than a weak entry per step (and the garbage collector's work on it).
     if (isArr(d) && d[1] === b) this.owned = new WeakSet();
-    else this.owned.add(b);
-    const info = this.info;
-    this.pending.push(() => info.set(b, ni));
+    else if (ni.s > SMALL) this.owned.add(b);
+    if (kept || ni.s > SMALL) {
+      const info = this.info;
+      this.pending.push(() => info.set(b, ni));
+    }
     return {
       f: !this.guard || (isFrozenData(this.anc[this.anc.length - 1]) && res.every((r) => r.f !== false)),
       p: -1,
