@@ -19,8 +19,7 @@ import type {
   Serialized,
   StepEvent,
 } from '../../../runtime-hook/protocol';
-import { FrontQueue } from '../lib/front-queue';
-import { SLOT_BYTES } from './history-cost';
+import { HeldList } from './held-list';
 import type { ProcessRow } from './processes';
 import { eventBytes } from './session-cost';
 
@@ -49,13 +48,10 @@ export interface Aside {
 const letGoText = (n: number, budget: string): string =>
   `${n.toLocaleString('en-US')} earlier events were let go of by the panel to stay within its ${budget} memory budget`;
 
-export class EventLog {
-  private list = new FrontQueue<HookEvent>();
+export class EventLog extends HeldList<HookEvent> {
   private aside: Aside[] = [];
   /** Delta step events (by index) whose step now starts its process's kept history. */
   private toFull = new Map<number, StateSource>();
-  /** Estimated heap bytes of the events held (session-cost.ts). */
-  private held = 0;
   /** Events let go of; the newest of them dates the notice an export starts with. */
   letGo = 0;
   private goneSeq = 0;
@@ -70,27 +66,8 @@ export class EventLog {
     return this.list.push(ev);
   }
 
-  /** Estimated heap bytes of the events held and of the list's dead slots. */
-  get bytes(): number {
-    return this.held + SLOT_BYTES * this.list.dead;
-  }
-
-  /** Slots of events let go of that the list still takes (counted in `bytes`). */
-  get deadSlots(): number {
-    return this.list.dead;
-  }
-
-  /** Index of the oldest event at the front (those set aside are older). */
-  get first(): number {
-    return this.list.first;
-  }
-
-  get end(): number {
-    return this.list.end;
-  }
-
-  /** Events held: at the front and after, and set aside. */
-  get length(): number {
+  /** Events held: at the front and after, and set aside (older than `first`). */
+  override get length(): number {
     return this.list.length + this.aside.length;
   }
 

@@ -6,8 +6,8 @@
 
 import { size } from '../lib/format';
 import { FrontQueue } from '../lib/front-queue';
+import { HeldList } from './held-list';
 import type { StepRecord } from './history';
-import { SLOT_BYTES } from './history-cost';
 import { durationOf, type MessageRow, waitOf } from './messages';
 import type { SessionStore } from './session';
 import { FACT_BYTES } from './session-cost';
@@ -158,42 +158,23 @@ const FACT_ON: readonly FactOn[] = ['queued', 'started', 'done', 'step'];
  * row or record it is about), since a session keeps one per event. The oldest are let go
  * of with the session's front (`dropThrough`); their absolute indices stay valid.
  */
-export class FlagFacts {
+export class FlagFacts extends HeldList<MessageRow | StepRecord> {
+  /** Beside `list` (what each fact is about), slot for slot. */
   private on = new FrontQueue<number>(false);
-  private about = new FrontQueue<MessageRow | StepRecord>();
-  private held = 0;
+
+  constructor() {
+    super(2);
+  }
 
   push(on: FactOn, about: MessageRow | StepRecord): void {
     this.on.push(FACT_ON.indexOf(on));
-    this.about.push(about);
+    this.list.push(about);
     this.held += FACT_BYTES;
-  }
-
-  /** Estimated heap bytes (session-cost.ts), the lists' dead slots included. */
-  get bytes(): number {
-    return this.held + SLOT_BYTES * this.deadSlots;
-  }
-
-  /** Slots of facts let go of that the lists still take (counted in `bytes`). */
-  get deadSlots(): number {
-    return 2 * this.about.dead;
-  }
-
-  get first(): number {
-    return this.about.first;
-  }
-
-  get end(): number {
-    return this.about.end;
-  }
-
-  get length(): number {
-    return this.about.length;
   }
 
   /** Fact `i` (absolute), if kept. */
   at(i: number): { on: FactOn; about: MessageRow | StepRecord } | undefined {
-    const about = this.about.at(i);
+    const about = this.list.at(i);
     return about && { on: FACT_ON[this.on.at(i)!], about };
   }
 
@@ -202,8 +183,8 @@ export class FlagFacts {
    * event's), up to the first about something newer.
    */
   dropThrough(seq: number): void {
-    for (let a = this.about.at(this.first); a && a.seq <= seq; a = this.about.at(this.first)) {
-      this.about.shift();
+    for (let a = this.list.at(this.first); a && a.seq <= seq; a = this.list.at(this.first)) {
+      this.list.shift();
       this.on.shift();
       this.held -= FACT_BYTES;
     }

@@ -7,8 +7,7 @@
  * changes, and the kept entries are the indices `first` to `end - 1`. Components that show
  * positions (the virtualized list, the filter) read `first` / `length`, never assume 0.
  */
-import { FrontQueue } from '../lib/front-queue';
-import { SLOT_BYTES } from './history-cost';
+import { HeldList } from './held-list';
 import { ENTRY_BYTES, searchTextBytes } from './session-cost';
 
 export type EntryKind = 'message' | 'step' | 'notice';
@@ -46,16 +45,13 @@ const makeEntry = (index: number, e: EntryFields): Entry => ({
   search: undefined,
 });
 
-export class Timeline {
-  private list = new FrontQueue<Entry>();
+export class Timeline extends HeldList<Entry> {
   /**
    * seq → index, only once an entry arrived out of seq order (a malformed file): while
    * entries are in order a binary search finds a seq, with nothing kept per entry.
    */
   private seqIndex?: Map<number, number>;
   private lastSeq = Number.NEGATIVE_INFINITY;
-  /** Estimated heap bytes of the kept entries and their search texts (session-cost.ts). */
-  private held = 0;
 
   add(e: EntryFields): Entry {
     const entry = makeEntry(this.list.end, e);
@@ -68,31 +64,6 @@ export class Timeline {
     if (this.seqIndex) this.indexSeq(entry);
     this.lastSeq = Math.max(this.lastSeq, e.seq);
     return entry;
-  }
-
-  /** Estimated heap bytes of the kept entries, their search texts and the list's dead slots. */
-  get bytes(): number {
-    return this.held + SLOT_BYTES * this.list.dead;
-  }
-
-  /** Slots of entries let go of that the list still takes (counted in `bytes`). */
-  get deadSlots(): number {
-    return this.list.dead;
-  }
-
-  /** Index of the oldest kept entry. */
-  get first(): number {
-    return this.list.first;
-  }
-
-  /** One past the index of the newest entry (every entry ever added counts). */
-  get end(): number {
-    return this.list.end;
-  }
-
-  /** Entries kept. */
-  get length(): number {
-    return this.list.length;
   }
 
   /** The entry at absolute `index`; undefined if let go of or not there yet. */
