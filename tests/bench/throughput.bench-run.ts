@@ -52,11 +52,11 @@
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, test } from 'vitest';
 import { IGNORED_REASONS } from '../../extension/panel/sequencer';
 import { type ChromiumHarness, type DevtoolsPanelHandle, launchChromium } from '../e2e/harness/chromium';
 import { type StaticServer, startStaticServer } from '../e2e/harness/server';
+import { iifeBundle } from '../support/iife-bundle';
 import { type CpuSampler, cpuSampler, type Role } from './harness/proc-cpu';
 import type { OutboxView, RunOptions, RunStats, ThroughputApi } from './harness/throughput-app';
 import { type Figure, recordFigures } from './lib/figures';
@@ -81,24 +81,7 @@ declare global {
 
 const ENTRY = fileURLToPath(new URL('./harness/throughput-app.ts', import.meta.url));
 
-async function appBundle(): Promise<string> {
-  const out = await build({
-    configFile: false,
-    logLevel: 'silent',
-    mode: 'development',
-    define: { 'process.env.NODE_ENV': JSON.stringify('development') },
-    build: {
-      write: false,
-      minify: false,
-      sourcemap: false,
-      lib: { entry: ENTRY, formats: ['iife'], name: 'HindsightThroughput', fileName: () => 'app.js' },
-    },
-  });
-  const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; code?: string }[] }[];
-  const chunk = outputs.flatMap((o) => o.output).find((o) => o.type === 'chunk');
-  if (!chunk?.code) throw new Error('no bundle for the throughput page');
-  return chunk.code;
-}
+const appBundle = () => iifeBundle(ENTRY, { name: 'HindsightThroughput' });
 
 /** What the panel recorder (PANEL_RECORDER) holds. */
 interface PanelRec {

@@ -4,8 +4,8 @@
  * LiveView server would have rendered, rebuilt from a recorded join.
  */
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 import { renderHTML } from '../../../runtime-hook/liveview/rendered';
+import { iifeBundle } from '../../support/iife-bundle';
 import type { Frame } from './liveview-transcript';
 
 export type ClientVersion = '0.20' | '1.0' | '1.2';
@@ -16,37 +16,10 @@ const ENTRY = {
   bare: fileURLToPath(new URL('./liveview-app.ts', import.meta.url)),
 };
 
-const built = new Map<string, Promise<string>>();
-
 /** app.js for `client` (built once per run, in memory). */
 export function appBundle(client: ClientVersion, opts: { hook?: boolean } = {}): Promise<string> {
   const entry = opts.hook === false ? ENTRY.bare : ENTRY.hook;
-  const key = `${client} ${entry}`;
-  let b = built.get(key);
-  if (!b) {
-    b = buildBundle(client, entry);
-    built.set(key, b);
-  }
-  return b;
-}
-
-async function buildBundle(client: ClientVersion, entry: string): Promise<string> {
-  const out = await build({
-    configFile: false,
-    logLevel: 'silent',
-    mode: 'development',
-    resolve: { alias: { plv10: PACKAGE[client] } },
-    build: {
-      write: false,
-      minify: false,
-      sourcemap: false,
-      lib: { entry, formats: ['iife'], name: 'LiveViewTestApp', fileName: () => 'app.js' },
-    },
-  });
-  const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; code?: string }[] }[];
-  const chunk = outputs.flatMap((o) => o.output).find((o) => o.type === 'chunk');
-  if (!chunk?.code) throw new Error(`no bundle for client ${client}`);
-  return chunk.code;
+  return iifeBundle(entry, { name: 'LiveViewTestApp', alias: { plv10: PACKAGE[client] } });
 }
 
 const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');

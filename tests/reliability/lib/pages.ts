@@ -7,41 +7,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 import { type Routes, type StaticServer, startStaticServer } from '../../e2e/harness/server';
+import { iifeBundle } from '../../support/iife-bundle';
 
 const HOOK_APP = fileURLToPath(new URL('../apps/hook-app.ts', import.meta.url));
 /** The benchmark's app under load (one store, 4 hook events per message, time-sliced). */
 const THROUGHPUT_APP = fileURLToPath(new URL('../../bench/harness/throughput-app.ts', import.meta.url));
 
-const bundles = new Map<string, Promise<string>>();
-
-/** An app entry as one classic script (development mode, as an app under development runs). */
-function bundle(entry: string): Promise<string> {
-  let p = bundles.get(entry);
-  if (!p) {
-    p = (async () => {
-      const out = await build({
-        configFile: false,
-        logLevel: 'silent',
-        mode: 'development',
-        define: { 'process.env.NODE_ENV': JSON.stringify('development') },
-        build: {
-          write: false,
-          minify: false,
-          sourcemap: false,
-          lib: { entry, formats: ['iife'], name: 'HindsightTestApp', fileName: () => 'app.js' },
-        },
-      });
-      const outputs = (Array.isArray(out) ? out : [out]) as { output: { type: string; code?: string }[] }[];
-      const chunk = outputs.flatMap((o) => o.output).find((o) => o.type === 'chunk');
-      if (!chunk?.code) throw new Error(`no bundle for ${entry}`);
-      return chunk.code;
-    })();
-    bundles.set(entry, p);
-  }
-  return p;
-}
+const bundle = (entry: string) => iifeBundle(entry, { name: 'HindsightTestApp' });
 
 /** The hook app (apps/hook-app.ts). */
 export function hookAppBundle(): Promise<string> {
