@@ -520,7 +520,12 @@ interface LogEntry {
   mid: number;
   action: Action;
   skipped: boolean;
+  /** The state after this action, on every CHECKPOINT-th entry of the log. */
+  state?: unknown;
 }
+
+/** How often the page-side log keeps the state after an action, and how many go at once. */
+const CHECKPOINT = 100;
 
 function enhance(ext: Devtools, r: Resolved): Enhancer {
   return (next) => (reducer, preloaded, enh) => {
@@ -533,6 +538,10 @@ function enhance(ext: Devtools, r: Resolved): Enhancer {
     // The page-side log that skip recomputes from: the state before the oldest kept action,
     // then the actions since. Reset whenever an action goes unrecorded or the app moves on
     // from a past state, so the recomputation always starts from a state the app really had.
+    // Every CHECKPOINT-th entry keeps the state after it: past the limit the oldest
+    // CHECKPOINT actions go at once and that state becomes the base, so the app's reducer
+    // runs again only for a skip, never to move the base on (each kept state shares
+    // structure with the next: a few references, not copies).
     const limit = Math.max(r.opts.maxAge ?? 50, MIN_SKIP_LOG);
     let base: unknown;
     let log: LogEntry[] = [];
@@ -590,7 +599,10 @@ function enhance(ext: Devtools, r: Resolved): Enhancer {
               }
               entry.skipped = !entry.skipped;
               let s = base;
-              for (const e of log) if (!e.skipped) s = inner(s, e.action);
+              log.forEach((e, i) => {
+                if (!e.skipped) s = inner(s, e.action);
+                if ((i + 1) % CHECKPOINT === 0) e.state = s;
+              });
               set(s);
               atPast = false;
               proc.step(
@@ -604,10 +616,12 @@ function enhance(ext: Devtools, r: Resolved): Enhancer {
       storeOps: { ops: opsFor(features), run: runOp },
     });
     const remember = (mid: number, action: Action) => {
-      log.push({ mid, action, skipped: false });
-      if (log.length > limit) {
-        const old = log.shift() as LogEntry;
-        if (!old.skipped) base = inner(base, old.action);
+      const e: LogEntry = { mid, action, skipped: false };
+      if ((log.length + 1) % CHECKPOINT === 0) e.state = store.getState();
+      log.push(e);
+      if (log.length >= limit + CHECKPOINT) {
+        base = log[CHECKPOINT - 1].state;
+        log = log.slice(CHECKPOINT);
       }
     };
     const dispatch = (action: Action): unknown => {

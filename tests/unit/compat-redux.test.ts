@@ -200,6 +200,53 @@ describe('Redux Toolkit configureStore with the global present', () => {
     expect(store.getState().n).toBe(101);
   });
 
+  test('a long history: the reducer runs once per action as the page log rolls on; skips stay exact', async () => {
+    const ext = freshExt();
+    ext.open();
+    let calls = 0;
+    const reducer = (s = { sum: 0, count: 0 }, a: { type: string; n?: number }) => {
+      calls++;
+      return a.type === 'add' ? { sum: s.sum + (a.n ?? 0), count: s.count + 1 } : s;
+    };
+    const store = legacy_createStore(reducer, win.__REDUX_DEVTOOLS_EXTENSION__() as never);
+    const before = calls;
+    const run = (from: number, to: number) => {
+      for (let n = from; n <= to; n++) store.dispatch({ type: 'add', n });
+    };
+    const total = (to: number) => (to * (to + 1)) / 2;
+    run(1, 2500);
+    // No second reducer run to move the log's base on (the log keeps at least 1,000 actions).
+    expect(calls - before).toBe(2500);
+    // The stream arrives in several flushes (bounded batches, acked).
+    const arrived = async (n: number) => {
+      for (let i = 0; i < 100 && ext.of('queued').length < n; i++) await settle();
+      expect(ext.of('queued')).toHaveLength(n);
+    };
+    await arrived(2500);
+    const pid = ext.of('process')[0].pid;
+    const mid = (n: number) => ext.of('queued')[n - 1].mid;
+    ext.send({ type: 'toggle', pid, mid: mid(2000) });
+    expect(store.getState()).toEqual({ sum: total(2500) - 2000, count: 2499 });
+    // The oldest actions have left the page log: their skip is refused, and nothing changes.
+    ext.send({ type: 'toggle', pid, mid: mid(1) });
+    await settle();
+    expect(ext.of('notice').at(-1)).toMatchObject({
+      level: 'error',
+      text: expect.stringMatching(/^skip failed/),
+    });
+    expect(store.getState().sum).toBe(total(2500) - 2000);
+    // The skipped action leaves the log while still skipped: the base it leaves behind is
+    // the recomputed state, so a later skip still starts from what the app really had.
+    const calls2 = calls;
+    run(2501, 3500);
+    expect(calls - calls2).toBe(1000);
+    await arrived(3500);
+    ext.send({ type: 'toggle', pid, mid: mid(3200) });
+    expect(store.getState()).toEqual({ sum: total(3500) - 2000 - 3200, count: 3498 });
+    ext.send({ type: 'toggle', pid, mid: mid(3200) });
+    expect(store.getState()).toEqual({ sum: total(3500) - 2000, count: 3499 });
+  });
+
   test('devTools: false leaves the store alone', async () => {
     const ext = freshExt();
     ext.open();
