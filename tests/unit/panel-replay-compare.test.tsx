@@ -51,6 +51,25 @@ describe('replay report', () => {
     expect(model.replayReport.value!.map((p) => p.verdict)).toEqual(['same', 'same']);
   });
 
+  it('keeps a verdict once reached: not redone per batch, not changed when the budget lets its states go', () => {
+    const { model, s } = setup();
+    model.replay('lv', 1, 2, 'instant');
+    s.step('lv', { rendered: { 0: '0', s: ['<b>', '</b>'] } });
+    answer(s, 1);
+    answer(s, 2);
+    model.handlers.events(s.take());
+    const first = model.replayReport.value!;
+    expect(first.map((p) => p.verdict)).toEqual(['same', 'same']);
+    for (let n = 3; n < 60; n++) s.step('lv', { rendered: { 0: String(n), s: ['<b>', '</b>'] } });
+    model.handlers.events(s.take());
+    expect(model.replayReport.value![0]).toBe(first[0]);
+    // A budget so small that the session lets go of the recorded steps and the replayed ones.
+    model.live.value.setBudget(1);
+    expect(model.live.value.history.get('lv', 1)?.state).toBeUndefined();
+    expect(model.live.value.history.get('lv', 4)?.state).toBeUndefined();
+    expect(model.replayReport.value!.map((p) => p.verdict)).toEqual(['same', 'same']);
+  });
+
   it('names the paths where a reply differs, and a failed or renamed one', () => {
     const { model, s } = setup();
     model.replay('lv', 1, 2, 'instant');

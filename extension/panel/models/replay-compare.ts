@@ -88,26 +88,44 @@ export function differingPaths(
   return out;
 }
 
+/**
+ * Verdicts already reached, per run: a replayed message that is done takes no more steps, so
+ * its verdict stands. The report is asked again after every batch of events; this keeps it
+ * from rebuilding those states each time, and from changing its mind once the budget lets
+ * the states go.
+ */
+const decided = new WeakMap<ReplayRun, Map<number, ReplayPair>>();
+
 export function compareReplay(live: SessionStore, run: ReplayRun): ReplayPair[] {
+  let known = decided.get(run);
+  if (!known) decided.set(run, (known = new Map()));
+  const memo = known;
+  if (memo.size === run.mids.length) return run.mids.map((mid) => memo.get(mid) as ReplayPair);
   const replayed = replayedOf(live, run);
   return run.mids.map((mid, i): ReplayPair => {
-    const recorded = run.source.messages.get(mid);
-    const name = recorded?.name ?? `#${mid}`;
-    const again = replayed[i];
-    const base = { name, recordedMid: mid, paths: [] as string[] };
-    if (!recorded || !again || again.doneAt === undefined) return { ...base, verdict: 'pending' };
-    const pair = { ...base, replayedMid: again.mid };
-    if (again.name !== recorded.name)
-      return { ...pair, verdict: 'differs', why: `replayed as ${again.name}` };
-    if ((again.error ?? '') !== (recorded.error ?? ''))
-      return {
-        ...pair,
-        verdict: 'differs',
-        why: again.error ? `failed: ${again.error}` : 'succeeded this time',
-      };
-    const paths = differingPaths(change(run.source, recorded), change(live, again));
-    return { ...pair, verdict: paths.length ? 'differs' : 'same', paths };
+    const had = memo.get(mid);
+    if (had) return had;
+    const pair = judge(live, run, mid, replayed[i]);
+    if (pair.verdict !== 'pending') memo.set(mid, pair);
+    return pair;
   });
+}
+
+function judge(live: SessionStore, run: ReplayRun, mid: number, again: MessageRow | undefined): ReplayPair {
+  const recorded = run.source.messages.get(mid);
+  const name = recorded?.name ?? `#${mid}`;
+  const base = { name, recordedMid: mid, paths: [] as string[] };
+  if (!recorded || !again || again.doneAt === undefined) return { ...base, verdict: 'pending' };
+  const pair = { ...base, replayedMid: again.mid };
+  if (again.name !== recorded.name) return { ...pair, verdict: 'differs', why: `replayed as ${again.name}` };
+  if ((again.error ?? '') !== (recorded.error ?? ''))
+    return {
+      ...pair,
+      verdict: 'differs',
+      why: again.error ? `failed: ${again.error}` : 'succeeded this time',
+    };
+  const paths = differingPaths(change(run.source, recorded), change(live, again));
+  return { ...pair, verdict: paths.length ? 'differs' : 'same', paths };
 }
 
 /** The newest mid of a session (mids only grow), for telling a replay's messages apart. */
