@@ -97,9 +97,8 @@ export function differingPaths(
 const decided = new WeakMap<ReplayRun, Map<number, ReplayPair>>();
 
 export function compareReplay(live: SessionStore, run: ReplayRun): ReplayPair[] {
-  let known = decided.get(run);
-  if (!known) decided.set(run, (known = new Map()));
-  const memo = known;
+  const memo = decided.get(run) ?? new Map<number, ReplayPair>();
+  decided.set(run, memo);
   if (memo.size === run.mids.length) return run.mids.map((mid) => memo.get(mid) as ReplayPair);
   const replayed = replayedOf(live, run);
   return run.mids.map((mid, i): ReplayPair => {
