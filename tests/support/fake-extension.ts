@@ -103,6 +103,21 @@ export class FakeExtension {
     return this.events.filter((e): e is Extract<HookEvent, { type: T }> => e.type === type);
   }
 
+  /**
+   * Wait until every event the hook has recorded arrived here. A fixed `settle` is not enough
+   * for large streams: rebuilding big states (above) can take longer than the wait itself,
+   * and the next batch is only posted after this end's work on the previous one.
+   */
+  async drained(timeoutMs = 10_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    await settle(20);
+    while (this.lastSeq < this.hook.lastSeq) {
+      if (Date.now() > end)
+        throw new Error(`not drained after ${timeoutMs} ms: ${this.lastSeq} of ${this.hook.lastSeq}`);
+      await settle(10);
+    }
+  }
+
   latest(pid: string): Serialized | undefined {
     const l = this.states.get(pid);
     return l?.[l.length - 1];

@@ -11,7 +11,7 @@ import { hindsightEnhancer } from '../../runtime-hook/adapters/redux';
 import type { StepEvent } from '../../runtime-hook/protocol';
 import { serialize } from '../../runtime-hook/serialize';
 import { freshExt } from '../support/compat-global';
-import { FakeExtension, settle } from '../support/fake-extension';
+import { FakeExtension } from '../support/fake-extension';
 
 type Item = { id: number; title: string; n: number; tags: string[] };
 type State = { items: Item[]; meta: { v: number; note?: string } };
@@ -89,7 +89,7 @@ describe('capture through the hook', () => {
               kinds.push(a.type);
             }
           }
-          await settle();
+          await ext.drained();
           const steps = expectStream(ext, ext.of('process')[0].pid, states);
           // A one-item change is a few dozen characters, not the 100 KB state (a removal shifts
           // every later index: the index-wise delta format carries them all).
@@ -137,7 +137,7 @@ describe('capture through the hook', () => {
     };
     commit('touch', 5);
     commit('touch', 2999);
-    await settle();
+    await ext.drained();
     const pid = ext.of('process')[0].pid;
     const first = expectStream(ext, pid, states);
     expect(first[1].delta).toEqual({ items: { _t: 'a', 5: { n: [0, 1] } } });
@@ -150,7 +150,7 @@ describe('capture through the hook', () => {
     commit('touch', 3);
     // The view hands a state object to a mutation that writes it.
     commit('rename', store.state.items[9]);
-    await settle();
+    await ext.drained();
     const steps = ext.of('step').filter((s) => s.pid === pid);
     const rebuilt = ext.states.get(pid) ?? [];
     states.forEach((state, k) => {
@@ -200,7 +200,7 @@ describe('capture through the hook', () => {
     touch(2, true);
     touch(3, false);
     touch(4, true);
-    await settle();
+    await ext.drained();
     const pid = ext.of('process')[0].pid;
     const steps = ext.of('step').filter((x) => x.pid === pid);
     const rebuilt = ext.states.get(pid) ?? [];
