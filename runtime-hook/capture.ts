@@ -245,9 +245,10 @@ const is = Object.is;
 /**
  * The first index from `i` below `m` where the two arrays hold different references (`m` if
  * none). `Object.is`, not `!==`: optimized `!==` on two objects loads each one's map to check
- * its type, so this loop would touch every item of the state (cache misses on a 1 MB state
- * cost more than the rest of the step), while `Object.is` answers from the references alone
- * when they are equal. Four per turn: the loop's own overhead is most of a comparison's cost.
+ * its type, so this loop would touch every item of the state (on a 1 MB state the cache
+ * misses cost more than the comparisons), while `Object.is` answers from the references alone
+ * when they are equal (a builtin call each, so over a state still hot in cache `!==` would win;
+ * an app's actions, spaced out, find it cold). Four per turn: the loop's overhead is the rest.
  * (It differs from `!==` only for NaN and ±0, which serialize the same either way.)
  */
 export function nextDiff(ra: unknown[], rb: unknown[], i: number, m: number): number {
