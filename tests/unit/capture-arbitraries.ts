@@ -2,10 +2,15 @@
  * Random states, options and edits for the capture property tests: plain data with the
  * values the serializer treats specially (Dates, Maps, Sets, class instances, undefined,
  * NaN, -0, bigints, long strings, redacted and marker-like keys), and edits that change one
- * place at a time, immutably (path copying) or in place.
+ * place at a time, immutably (path copying) or in place; and the one check every capture
+ * under test must pass at each step (`checkStep`).
  */
 import fc from 'fast-check';
-import type { SerializeOptions } from '../../runtime-hook/serialize';
+import { expect } from 'vitest';
+import { diff, patchImmutable } from '../../runtime-hook/delta';
+import type { Capture } from '../../runtime-hook/hook';
+import type { Serialized } from '../../runtime-hook/protocol';
+import { type SerializeOptions, serialize } from '../../runtime-hook/serialize';
 
 export class Box {
   constructor(public v: unknown) {}
@@ -253,4 +258,43 @@ export function mutableEdit(state: Node, e: Edit, run: (f: (s: Node) => void) =>
     };
     applyEdit(at(path), e, s, at(other));
   });
+}
+
+/** The step before, for `checkStep`: the capture's value, a copy of it, and the reference's. */
+export interface Prev {
+  last?: Serialized;
+  /** The capture writes its own previous value in place: a copy to patch. */
+  copy?: Serialized;
+  ref?: Serialized;
+}
+
+/**
+ * Check one step of `capture` against the reference: its value (key order too), stats and
+ * delta equal `serialize` of the state and `diff` against the previous reference, and the
+ * delta rebuilds the new value from the previous one. Returns the step's walk reason
+ * (undefined: incremental) and whether the capture gave the delta itself.
+ */
+export function checkStep(
+  capture: Capture,
+  state: unknown,
+  opts: Partial<SerializeOptions>,
+  prev: Prev,
+  where: string,
+): { walk?: string; delta: boolean } {
+  const ref = serialize(state, opts);
+  const got = capture(state, opts, prev.last);
+  expect(got.value, where).toEqual(ref.value);
+  expect(JSON.stringify(got.value), where).toBe(JSON.stringify(ref.value));
+  const { walk, ...stats } = got.stats;
+  expect(stats, where).toEqual(ref.stats);
+  if (prev.last !== undefined && prev.ref !== undefined) {
+    const want = diff(prev.ref, ref.value) ?? {};
+    const delta = got.delta ?? diff(prev.last, got.value) ?? {};
+    expect(delta, where).toEqual(want);
+    expect(patchImmutable(prev.copy as Serialized, delta), where).toEqual(ref.value);
+  }
+  prev.last = got.value;
+  prev.copy = JSON.parse(JSON.stringify(got.value));
+  prev.ref = ref.value;
+  return { walk, delta: got.delta !== undefined };
 }

@@ -6,53 +6,28 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { immutableCapture } from '../../runtime-hook/capture';
-import { diff, patchImmutable } from '../../runtime-hook/delta';
 import type { Capture } from '../../runtime-hook/hook';
-import type { Serialized } from '../../runtime-hook/protocol';
-import { type SerializeOptions, serialize } from '../../runtime-hook/serialize';
+import type { SerializeOptions } from '../../runtime-hook/serialize';
 import {
   applyEdit,
+  checkStep,
   type Edit,
   editArb,
   immutableEdit,
   nodes,
   optionsArb,
+  type Prev,
   plainStateArb,
   stateArb,
 } from './capture-arbitraries';
 
 /** Run `states` through `cap` and the reference; returns how many steps were incremental. */
-function checkAgainstReference(
-  cap: Capture,
-  states: unknown[],
-  opts: Partial<SerializeOptions>,
-  label = '',
-): number {
-  let last: Serialized | undefined;
-  // The capture writes its own previous value in place: keep a copy to patch.
-  let lastCopy: Serialized | undefined;
-  let prevRef: Serialized | undefined;
+function checkAgainstReference(cap: Capture, states: unknown[], opts: Partial<SerializeOptions>): number {
+  const prev: Prev = {};
   let incremental = 0;
   states.forEach((state, i) => {
-    const ref = serialize(state, opts);
-    const got = cap(state, opts, last);
-    const where = `${label} step ${i}`;
-    expect(got.value, where).toEqual(ref.value);
-    // Key order too: the same JSON text.
-    expect(JSON.stringify(got.value), where).toBe(JSON.stringify(ref.value));
-    const { walk, ...stats } = got.stats;
-    expect(stats, where).toEqual(ref.stats);
-    if (last !== undefined && prevRef !== undefined) {
-      const want = diff(prevRef, ref.value) ?? {};
-      const delta = got.delta ?? diff(last, got.value) ?? {};
-      expect(delta, where).toEqual(want);
-      // The delta rebuilds the new value from the previous one.
-      expect(patchImmutable(lastCopy as Serialized, delta), where).toEqual(ref.value);
-      if (got.delta !== undefined && walk === undefined) incremental++;
-    }
-    last = got.value;
-    lastCopy = JSON.parse(JSON.stringify(got.value));
-    prevRef = ref.value;
+    const { walk, delta } = checkStep(cap, state, opts, prev, `step ${i}`);
+    if (i > 0 && delta && walk === undefined) incremental++;
   });
   return incremental;
 }
@@ -104,8 +79,8 @@ describe('guarded immutable capture (connect() clients: references trusted insid
           const cap = immutableCapture(true);
           let state: unknown = s0;
           if (edits[0][1] > 1) deepFreeze(state);
-          let last = cap(state, o).value;
-          let ref = serialize(state, o).value;
+          const prev: Prev = {};
+          checkStep(cap, state, o, prev, 'start');
           for (const [e, how] of edits) {
             if (how <= 3) {
               state = immutableEdit(state, e);
@@ -119,17 +94,9 @@ describe('guarded immutable capture (connect() clients: references trusted insid
               const open = nodes(state).filter((n) => !Object.isFrozen(n.node));
               if (open.length) applyEdit(open[e.at % open.length].node, e, state as never, open[0].node);
             }
-            const want = serialize(state, o);
-            const got = cap(state, o, last);
-            expect(JSON.stringify(got.value)).toBe(JSON.stringify(want.value));
-            const { walk, ...stats } = got.stats;
-            expect(stats).toEqual(want.stats);
-            const delta = got.delta ?? diff(last, got.value) ?? {};
-            expect(delta).toEqual(diff(ref, want.value) ?? {});
+            const { walk, delta } = checkStep(cap, state, o, prev, `step ${steps}`);
             steps++;
-            if (walk === undefined && got.delta !== undefined) incremental++;
-            last = got.value;
-            ref = want.value;
+            if (walk === undefined && delta) incremental++;
           }
         },
       ),

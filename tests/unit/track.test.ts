@@ -6,47 +6,21 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diff, patchImmutable } from '../../runtime-hook/delta';
-import type { Serialized } from '../../runtime-hook/protocol';
-import { type SerializeOptions, serialize } from '../../runtime-hook/serialize';
+import { serialize } from '../../runtime-hook/serialize';
 import { trackedCapture } from '../../runtime-hook/track';
 import {
   applyEdit,
+  checkStep,
   type Edit,
   editArb,
   mutableEdit,
   nodes,
   optionsArb,
+  type Prev,
   stateArb,
 } from './capture-arbitraries';
 
 type Node = Record<string, unknown> | unknown[];
-
-/** Check one step of a tracked store against the reference; returns the step's walk reason. */
-function step(
-  capture: ReturnType<typeof trackedCapture>['capture'],
-  state: unknown,
-  opts: Partial<SerializeOptions>,
-  prev: { last?: Serialized; copy?: Serialized; ref?: Serialized },
-  where: string,
-): string | undefined {
-  const ref = serialize(state, opts);
-  const got = capture(state, opts, prev.last);
-  expect(got.value, where).toEqual(ref.value);
-  const { walk, ...stats } = got.stats;
-  expect(stats, where).toEqual(ref.stats);
-  if (prev.last !== undefined && prev.ref !== undefined) {
-    const want = diff(prev.ref, ref.value) ?? {};
-    const delta = got.delta ?? diff(prev.last, got.value) ?? {};
-    expect(delta, where).toEqual(want);
-    expect(patchImmutable(prev.copy as Serialized, delta), where).toEqual(ref.value);
-  }
-  prev.last = got.value;
-  // The capture writes its own previous value in place: keep a copy to patch.
-  prev.copy = JSON.parse(JSON.stringify(got.value));
-  prev.ref = ref.value;
-  return walk;
-}
 
 describe('tracked capture (stores that mutate in place)', () => {
   it('equals serialize + diff on random in-place mutation sequences', () => {
@@ -60,8 +34,8 @@ describe('tracked capture (stores that mutate in place)', () => {
         (s0, edits, o) => {
           const { capture, tracker } = trackedCapture();
           let state: Node = s0;
-          const prev: { last?: Serialized; copy?: Serialized; ref?: Serialized } = {};
-          step(capture, state, o, prev, 'start');
+          const prev: Prev = {};
+          checkStep(capture, state, o, prev, 'start');
           edits.forEach(([e, how], i) => {
             const run = (f: (s: Node) => void) => tracker.mutate(state, undefined, (s) => f(s as Node));
             if (how === 0) {
@@ -104,7 +78,7 @@ describe('tracked capture (stores that mutate in place)', () => {
             } else mutableEdit(state, e as Edit, run);
             // No tracked view is left in the state (structuredClone refuses proxies).
             expect(() => structuredClone(state)).not.toThrow();
-            const walk = step(capture, state, o, prev, `step ${i}`);
+            const { walk } = checkStep(capture, state, o, prev, `step ${i}`);
             steps++;
             if (walk === undefined) tracked++;
           });
@@ -123,11 +97,11 @@ describe('tracked capture (stores that mutate in place)', () => {
     fc.assert(
       fc.property(stateArb, fc.array(typical, { minLength: 1, maxLength: 12 }), (s0, edits) => {
         const { capture, tracker } = trackedCapture();
-        const prev: { last?: Serialized; copy?: Serialized; ref?: Serialized } = {};
-        step(capture, s0, {}, prev, 'start');
+        const prev: Prev = {};
+        checkStep(capture, s0, {}, prev, 'start');
         edits.forEach((e, i) => {
           mutableEdit(s0, e, (f) => tracker.mutate(s0, undefined, (s) => f(s as Node)));
-          if (step(capture, s0, {}, prev, `step ${i}`) === undefined) tracked++;
+          if (checkStep(capture, s0, {}, prev, `step ${i}`).walk === undefined) tracked++;
           steps++;
         });
       }),
