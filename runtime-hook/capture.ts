@@ -18,7 +18,7 @@
  * cycles or thrown getters near a change, an unexpected shape, a write the tracker could not
  * place), the step is a full walk instead and its stats say why (`stats.walk`).
  */
-import { diff } from './delta';
+import { diff, diffItems } from './delta';
 import type { Capture } from './hook';
 import type { Delta, Serialized, StateStats } from './protocol';
 import {
@@ -868,16 +868,8 @@ export class Engine {
         d[r.p] = r.d;
         n++;
       }
-    const lo = Math.min(a.length, b.length);
-    for (let p = m; p < lo; p++) {
-      const x = diff(a[p], b[p]);
-      if (x !== undefined) {
-        d[p] = x;
-        n++;
-      }
-    }
-    for (let p = lo; p < b.length; p++, n++) d[p] = [b[p]];
-    for (let p = lo; p < a.length; p++, n++) d[`_${p}`] = [a[p], 0, 0];
+    // Past the items compared above: the marker, and items added or cut off.
+    n += diffItems(d, a, b, m);
     // Measures: old size plus what changed, the cut tail out and the new marker in.
     const ni: Info = { ...ia, sl: lb };
     for (const r of res) {

@@ -62,18 +62,27 @@ function diffObject(a: Obj, b: Obj): Delta | undefined {
  */
 function diffArray(a: Serialized[], b: Serialized[]): Delta | undefined {
   const d: Obj = { _t: 'a' };
+  return diffItems(d, a, b, 0) ? d : undefined;
+}
+
+/**
+ * Into the array delta `d`, the changes of items from index `i` on (as diffArray: a changed
+ * item, then those added or removed past the shorter length); returns how many it wrote.
+ * Incremental capture (capture.ts) writes the items it already knows below `i` itself.
+ */
+export function diffItems(d: Obj, a: Serialized[], b: Serialized[], i: number): number {
   let n = 0;
   const min = Math.min(a.length, b.length);
-  for (let i = 0; i < min; i++) {
+  for (; i < min; i++) {
     const c = diff(a[i], b[i]);
     if (c !== undefined) {
       d[i] = c;
       n++;
     }
   }
-  for (let i = min; i < b.length; i++, n++) d[i] = [b[i]];
-  for (let i = min; i < a.length; i++, n++) d[`_${i}`] = [a[i], 0, 0];
-  return n ? d : undefined;
+  for (i = min; i < b.length; i++, n++) d[i] = [b[i]];
+  for (i = min; i < a.length; i++, n++) d[`_${i}`] = [a[i], 0, 0];
+  return n;
 }
 
 const bad = (what: string): never => {
