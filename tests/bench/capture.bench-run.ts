@@ -109,20 +109,23 @@ interface Side {
   run(n: number): void;
 }
 
+/** A side that dispatches a one-leaf `touch` per action to `store`, cycling through the items. */
+function touching(store: { dispatch(a: Touch): unknown }, len: number): Side {
+  let k = 0;
+  return {
+    run: (n) => {
+      for (let j = 0; j < n; j++) store.dispatch({ type: 'touch', i: k++ % len });
+    },
+  };
+}
+
 function hindsightSide(state: State): Side {
-  const hook = connectedHook();
   const store = createStore(
     reducer as never,
     state as never,
-    hindsightEnhancer({ name: 'bench' }, hook) as never,
+    hindsightEnhancer({ name: 'bench' }, connectedHook()) as never,
   );
-  let k = 0;
-  const len = state.items.length;
-  return {
-    run: (n) => {
-      for (let j = 0; j < n; j++) store.dispatch({ type: 'touch', i: k++ % len } as never);
-    },
-  };
+  return touching(store as never, state.items.length);
 }
 
 function peerSide(state: State): Side {
@@ -165,19 +168,9 @@ function mutableStore(state: State, hook?: Hook) {
   ) as unknown as { commit(m: string, p: unknown): void; state: State };
 }
 
-function hindsightMutableSide(state: State): Side {
-  const store = mutableStore(state, connectedHook());
-  let k = 0;
-  const len = state.items.length;
-  return {
-    run: (n) => {
-      for (let j = 0; j < n; j++) store.commit('touch', k++ % len);
-    },
-  };
-}
-
-function plainMutableSide(state: State): Side {
-  const store = mutableStore(state, undefined);
+/** The mutable store, with the hook or without: one `touch` commit per action. */
+function mutableSide(state: State, hook?: Hook): Side {
+  const store = mutableStore(state, hook);
   let k = 0;
   const len = state.items.length;
   return {
@@ -218,14 +211,7 @@ async function block(side: Side, n: number): Promise<number> {
 const WARM_ACTIONS = 2000;
 
 function plainSide(state: State): Side {
-  const store = createStore(reducer as never, state as never);
-  let k = 0;
-  const len = state.items.length;
-  return {
-    run: (n) => {
-      for (let j = 0; j < n; j++) store.dispatch({ type: 'touch', i: k++ % len } as never);
-    },
-  };
+  return touching(createStore(reducer as never, state as never) as never, state.items.length);
 }
 
 /**
@@ -362,9 +348,9 @@ test('capture cost per action: Hindsight vs the Redux DevTools page script', asy
   }
   const state = makeState(1024 * 1024);
   const c = await compare(
-    hindsightMutableSide(state),
+    mutableSide(state, connectedHook()),
     peerMutableSide(state),
-    plainMutableSide(state),
+    mutableSide(state),
     20,
     7,
   );
