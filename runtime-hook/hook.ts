@@ -49,7 +49,10 @@ export interface ProcessOptions {
   setState?: (state: unknown, info: SetStateInfo) => void;
   /** Re-dispatch a recorded message (enables replay). May return a promise. */
   replay?: (msg: { name: string; kind: MessageKind; payload: unknown }) => unknown;
-  /** The store never mutates in place: a same reference means the same content. */
+  /**
+   * The store never mutates in place: a same reference means the same content, so the default
+   * capture (a full walk) reuses what it serialized before. Not read with a `capture`.
+   */
   immutable?: boolean;
   /**
    * How each snapshot is captured, when the adapter knows better than a full walk (capture.ts,

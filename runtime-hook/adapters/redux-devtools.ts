@@ -575,7 +575,6 @@ function enhance(ext: Devtools, r: Resolved): Enhancer {
     const proc = hook.process({
       name: r.opts.name ?? 'redux store',
       kind: 'store',
-      immutable: true,
       capture: immutableCapture(),
       getState: () => sanitizeState(r, store.getState(), actions),
       setState:

@@ -31,7 +31,6 @@ export const reduxAdapter: Adapter<{ name?: string }, (next: StoreCreator) => St
       const proc = hook.process({
         name: options.name ?? 'redux store',
         kind: 'store',
-        immutable: true,
         // Each step visits only the subtrees whose references changed (capture.ts).
         capture: immutableCapture(),
         getState: store.getState,
