@@ -259,14 +259,16 @@ export class Hook {
     if (opts.immutable) p.cache = createSerializeCache();
     this.#procs.set(pid, p);
     if (this.active) this.#announce(p);
+    const status = (status: ProcessStatus, reason?: string) =>
+      this.#emit({ type: 'status', t: now(), pid, status, reason: reason?.slice(0, MAX_TEXT_CHARS) });
     return {
       pid,
       queue: (name, payload, kind = 'action', from, at) => this.#queue(p, name, payload, kind, from, at),
       step: (mutation, state, during, at) => this.#step(p, mutation, state, during, at),
-      status: (status, reason) =>
-        this.#emit({ type: 'status', t: now(), pid, status, reason: reason?.slice(0, MAX_TEXT_CHARS) }),
+      status,
       exit: (reason) => {
-        this.#emit({ type: 'status', t: now(), pid, status: 'exited', reason });
+        // Cut as any status reason: one too long for the panel's decoder would be lost whole.
+        status('exited', reason);
         p.opts = { name: p.opts.name, kind: p.opts.kind };
       },
     };

@@ -370,6 +370,12 @@ describe('never throws into the app', () => {
     await settle();
     const done = ext.of('done').find((e) => e.mid === m.mid)!;
     expect(done.error).toHaveLength(MAX_TEXT_CHARS);
+    // A process's exit reason is capped as its other status reasons are.
+    const gone = ext.hook.process({ name: 'gone' });
+    gone.exit('z'.repeat(MAX_TEXT_CHARS + 10));
+    await settle();
+    const exited = ext.of('status').find((e) => e.pid === gone.pid && e.status === 'exited');
+    expect(exited?.reason).toHaveLength(MAX_TEXT_CHARS);
     const dropped = ext.of('notice').filter((n) => n.dropped === 1);
     expect(dropped).toHaveLength(1);
     expect(dropped[0].text).toMatch(/a queued event of \d+ characters was over/);
