@@ -18,7 +18,7 @@
  * cycles or thrown getters near a change, an unexpected shape, a write the tracker could not
  * place), the step is a full walk instead and its stats say why (`stats.walk`).
  */
-import { diff, diffItems } from './delta';
+import { diff, diffItems, put } from './delta';
 import type { Capture } from './hook';
 import type { Delta, Serialized, StateStats } from './protocol';
 import {
@@ -45,11 +45,6 @@ type Obj = { [k: string]: Serialized };
 const json = JSON.stringify;
 const isArr = Array.isArray;
 const has = (o: object, k: string): boolean => Object.hasOwn(o, k);
-const put = (o: Obj, k: string, v: Serialized): void => {
-  if (k === '__proto__')
-    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-  else o[k] = v;
-};
 
 /** A raw value the serializer walks as a plain object (not an array, not a class instance). */
 export const isPlainRaw = (x: unknown): x is Record<string, unknown> => {

@@ -11,8 +11,12 @@ const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null;
 const isArr = Array.isArray;
 const has = (o: object, k: string) => Object.hasOwn(o, k);
 
-/** Set an own data key; `__proto__` needs defineProperty or it would set the prototype. */
-const put = (o: Obj, k: string, v: Serialized): void => {
+/**
+ * Set an own data key; `__proto__` needs defineProperty or it would set the prototype. Also
+ * incremental capture's and the panel cursor's. (serialize.ts keeps its own copy: importing
+ * this one cost the hook core 4 B gzipped, of the few it has left.)
+ */
+export const put = (o: Obj, k: string, v: Serialized): void => {
   if (k === '__proto__')
     Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
   else o[k] = v;

@@ -18,6 +18,7 @@
  * hook core, whose 8 KB budget has no room for the ownership bookkeeping this one needs
  * (measured: +80 B gzipped). state-cursor.test.ts holds the two to the same results.
  */
+import { put } from '../../../runtime-hook/delta';
 import type { Delta, Serialized } from '../../../runtime-hook/protocol';
 
 type Obj = { [k: string]: Serialized };
@@ -25,13 +26,6 @@ type Obj = { [k: string]: Serialized };
 const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null;
 const isArr = Array.isArray;
 const has = (o: object, k: string) => Object.hasOwn(o, k);
-
-/** Set an own data key; `__proto__` needs defineProperty or it would set the prototype. */
-const put = (o: Obj, k: string, v: Serialized): void => {
-  if (k === '__proto__')
-    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
-  else o[k] = v;
-};
 
 const bad = (what: string): never => {
   throw new Error(`patch: ${what}`);
