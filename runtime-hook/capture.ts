@@ -235,6 +235,12 @@ const commas = (n: number): number => Math.max(n - 1, 0);
 
 /** Containers up to this size (JSON characters) are cheaper to measure or copy again than to keep track of. */
 const SMALL = 1024;
+/**
+ * Raw objects with more keys than this have their key list kept (`Engine.keys`): `Object.keys`
+ * of a wide object (V8 keeps one of thousands of keys as a hash table) costs about 0.1 µs a
+ * key, several times the step's comparisons, and this step's new object is the next one's old.
+ */
+export const WIDE = 64;
 
 const is = Object.is;
 /**
@@ -278,6 +284,11 @@ export class Engine {
   raw?: unknown;
   stats?: StateStats;
   private info = new WeakMap<object, Info>();
+  /**
+   * Key lists of wide raw objects (past WIDE keys; an immutable object's never change), and
+   * which keys are redacted once known (under these options).
+   */
+  private keys = new WeakMap<object, [keys: string[], red?: boolean[]]>();
   private k!: Kit;
   private opts?: Partial<SerializeOptions>;
   private anc: object[] = [];
@@ -315,6 +326,7 @@ export class Engine {
     if (opts !== this.opts || !this.k) {
       this.opts = opts;
       this.k = kit(opts);
+      this.keys = new WeakMap();
     }
     this.anc = [];
     this.segs = [];
@@ -660,8 +672,10 @@ export class Engine {
 
   private objI(a: Obj, ra: object, rb: object, depth: number, seg: Seg): Res {
     if (has(rb, MORE_KEY)) fall('a key spelled like a marker');
-    const ka = Object.keys(ra);
+    const memo = this.keys.get(ra);
+    const ka = memo?.[0] ?? Object.keys(ra);
     const kb = Object.keys(rb);
+    const wide = kb.length > WIDE;
     const RA = ra as Record<string, unknown>;
     const RB = rb as Record<string, unknown>;
     this.enter(rb, seg);
@@ -670,15 +684,20 @@ export class Engine {
       const ia = this.peek(a);
       const clean = ia.x === 0;
       const cnt = Math.min(kb.length, this.k.o.maxItems);
+      // The same list as the old object's: so are its redacted keys.
+      const red = memo?.[1] ?? (wide ? kb.map((k) => this.k.key(k)[2]) : undefined);
+      if (wide) this.keys.set(rb, [kb, red]);
       const res: Res[] = [];
       for (let i = 0; i < cnt; i++) {
         const k = kb[i];
-        const [ek, , red] = this.k.key(k);
-        // A redacted key serializes the same whatever its value.
-        if (red) continue;
+        // A redacted key serializes the same whatever its value (and is not read).
+        if (red ? red[i] : this.k.key(k)[2]) continue;
         const xa = RA[k];
         const xb = RB[k];
-        if (xa !== xb || (!clean && !this.reusable(a[ek]))) {
+        // The same reference in a clean object: nothing to look at (most keys of a wide one).
+        if (xa === xb && clean) continue;
+        const ek = this.k.key(k)[0];
+        if (xa !== xb || !this.reusable(a[ek])) {
           const c = this.slotI(a[ek], xa, xb, depth + 1, k);
           c.p = i;
           c.k = k;
@@ -688,6 +707,7 @@ export class Engine {
       }
       r = this.objSame(a, ia, res, seg, depth, (k) => kb.indexOf(k));
     } else {
+      if (wide) this.keys.set(rb, [kb]);
       const had = new Set(ka);
       r = this.objGen(a, kb, seg, depth, (k, ek) => {
         if (!has(a, ek) || !had.has(k))

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { immutableCapture } from '../../runtime-hook/capture';
+import { immutableCapture, WIDE } from '../../runtime-hook/capture';
 import type { Capture } from '../../runtime-hook/hook';
 import type { SerializeOptions } from '../../runtime-hook/serialize';
 import {
@@ -56,6 +56,70 @@ describe('immutable capture', () => {
     );
     // Most steps took the incremental path (fallbacks are the exception).
     expect(incremental).toBeGreaterThan(steps * 0.5);
+  });
+});
+
+describe('immutable capture of wide objects (past WIDE keys, whose key lists it keeps)', () => {
+  type Entities = Record<string, unknown>;
+  /**
+   * One immutable edit of a wide object: an entry replaced, added (at the end), deleted, moved
+   * to the end, or the last one deleted (which undoes an add: the same keys as two steps back).
+   */
+  const edit = (e: Entities, [op, pick, v]: [number, number, number]): Entities => {
+    const ks = Object.keys(e);
+    const k = ks[op === 4 ? ks.length - 1 : pick % ks.length];
+    const next = { ...e };
+    if (op === 0) next[k] = { n: v, tags: [v] };
+    else if (op === 1) next[v % 2 ? `new${v}` : `token${v}`] = v;
+    else if ((op === 2 || op === 4) && ks.length > 1) delete next[k];
+    else if (op === 3) {
+      delete next[k];
+      next[k] = e[k];
+    } else next[k] = v;
+    return next;
+  };
+  it('equals serialize + diff as entries change, come, go and move, nested or at the root', () => {
+    let steps = 0;
+    let incremental = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: WIDE - 2, max: WIDE * 3 }),
+        fc.boolean(),
+        fc.array(fc.tuple(fc.nat(5), fc.nat(), fc.integer({ min: -5, max: 5 })), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        fc.oneof(fc.constant({}), optionsArb),
+        (width, root, edits, o) => {
+          let e: Entities = {};
+          // Some keys redacted by default (their values must never show).
+          for (let i = 0; i < width; i++) e[i % 7 === 3 ? `secret${i}` : `id${i}`] = { n: i, tags: [i] };
+          const wrap = (x: Entities) => (root ? x : { todos: { ids: Object.keys(x), entities: x } });
+          const states: unknown[] = [wrap(e)];
+          for (const ed of edits) {
+            e = edit(e, ed as [number, number, number]);
+            states.push(wrap(e));
+          }
+          incremental += checkAgainstReference(immutableCapture(), states, o);
+          steps += states.length - 1;
+        },
+      ),
+      { numRuns: 300, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: true },
+    );
+    expect(incremental).toBeGreaterThan(steps * 0.5);
+  });
+
+  it('redacts by the options of each step, not those the key list was first seen with', () => {
+    const e: Record<string, unknown> = {};
+    for (let i = 0; i < WIDE * 2; i++) e[i === 5 ? 'secret' : `id${i}`] = i;
+    const cap = immutableCapture();
+    const prev: Prev = {};
+    const states = [{ e }, { e: { ...e, id0: -1 } }, { e: { ...e, id0: -2, secret: 'shown' } }];
+    checkStep(cap, states[0], {}, prev, 'default redaction');
+    checkStep(cap, states[1], {}, prev, 'default redaction, key list kept');
+    const { walk } = checkStep(cap, states[2], { redact: ['password'] }, prev, 'secret no longer redacted');
+    expect(walk).toBeUndefined();
+    expect((prev.last as { e: Record<string, unknown> }).e.secret).toBe('shown');
   });
 });
 
