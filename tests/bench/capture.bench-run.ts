@@ -11,6 +11,12 @@
  *   Redux DevTools' enhancer uses, maxAge 50), then what its page script does per action:
  *   stringify the current state and the action (JSON.stringify, falling back to `jsan`)
  *   into the message it posts. Posting itself is left out on both sides.
+ * - Keyed: the 1 MB of items as a Redux Toolkit entity adapter keeps them, `{ todos: { ids,
+ *   entities: { [id]: item } } }`, one entity replaced per action: the app's reducer copies
+ *   the 12,954-key entities object (as Immer does), and no capture can learn which key changed
+ *   without listing the new object's keys. Reported, no target: `capture_ratio_1mb_keyed` with
+ *   number ids (V8 keeps them as indexed elements), `capture_ratio_1mb_keyed_str` with string
+ *   ids (a hash table: the app's own copy then costs milliseconds).
  * - Mutable: a LiveEx-style store whose mutations change state in place (the hook's
  *   flux-store adapter) against the same page script on a `connect()`-style `send(action,
  *   state)` of that store.
@@ -50,6 +56,8 @@ function makeState(bytes: number): State {
   return { items, meta: { version: 0 } };
 }
 
+type Reducer = (s: never, a: Touch) => unknown;
+
 const reducer = (s: State | undefined, a: Touch): State => {
   if (!s) throw new Error('preloaded state required');
   if (a.type !== 'touch') return s;
@@ -57,6 +65,27 @@ const reducer = (s: State | undefined, a: Touch): State => {
   items[a.i] = { ...items[a.i], n: items[a.i].n + 1 };
   return { ...s, items };
 };
+
+type Keyed = { todos: { ids: string[]; entities: Record<string, Item> }; meta: { version: number } };
+/** Entity ids: numbers (V8 keeps such keys as indexed elements) or strings (a hash table). */
+type Id = (i: number) => string;
+const keyed = (s: State, id: Id): Keyed => ({
+  todos: {
+    ids: s.items.map((i) => id(i.id)),
+    entities: Object.fromEntries(s.items.map((i) => [id(i.id), i])),
+  },
+  meta: s.meta,
+});
+const keyedReducer =
+  (id: Id) =>
+  (s: Keyed | undefined, a: Touch): Keyed => {
+    if (!s) throw new Error('preloaded state required');
+    if (a.type !== 'touch') return s;
+    const e = s.todos.entities;
+    const k = id(a.i);
+    const entities = { ...e, [k]: { ...e[k], n: e[k].n + 1 } };
+    return { ...s, todos: { ...s.todos, entities } };
+  };
 
 /** A hook whose extension acks every batch and keeps nothing: the page's cost only. */
 function connectedHook(): Hook {
@@ -119,18 +148,18 @@ function touching(store: { dispatch(a: Touch): unknown }, len: number): Side {
   };
 }
 
-function hindsightSide(state: State): Side {
+function hindsightSide(state: unknown, len: number, r: Reducer = reducer): Side {
   const store = createStore(
-    reducer as never,
+    r as never,
     state as never,
     hindsightEnhancer({ name: 'bench' }, connectedHook()) as never,
   );
-  return touching(store as never, state.items.length);
+  return touching(store as never, len);
 }
 
-function peerSide(state: State): Side {
+function peerSide(state: unknown, len: number, r: Reducer = reducer): Side {
   const store = createStore(
-    reducer as never,
+    r as never,
     state as never,
     instrument(undefined, { maxAge: 50 }) as never,
   ) as unknown as {
@@ -138,7 +167,6 @@ function peerSide(state: State): Side {
     liftedStore: { getState(): { computedStates: { state: unknown }[]; nextActionId: number } };
   };
   let k = 0;
-  const len = state.items.length;
   return {
     run: (n) => {
       for (let j = 0; j < n; j++) {
@@ -210,8 +238,8 @@ async function block(side: Side, n: number): Promise<number> {
 /** Actions each side runs before anything is measured (the same for both). */
 const WARM_ACTIONS = 2000;
 
-function plainSide(state: State): Side {
-  return touching(createStore(reducer as never, state as never) as never, state.items.length);
+function plainSide(state: unknown, len: number, r: Reducer = reducer): Side {
+  return touching(createStore(r as never, state as never) as never, len);
 }
 
 /**
@@ -267,9 +295,10 @@ async function compare(
   perBlock: number,
   rounds: number,
   floor?: Side,
+  warm = WARM_ACTIONS,
 ): Promise<Costs> {
   const sides = floor ? [plain, ours, peer, floor] : [plain, ours, peer];
-  for (let n = 0; n < WARM_ACTIONS; n += perBlock) {
+  for (let n = 0; n < warm; n += perBlock) {
     for (const side of sides) side.run(perBlock);
     await sleep(1);
   }
@@ -302,7 +331,15 @@ test('capture cost per action: Hindsight vs the Redux DevTools page script', asy
   for (const { label, bytes, perBlock } of sizes) {
     const state = makeState(bytes);
     const floor = label === '1mb' ? floorSide(state) : undefined;
-    const c = await compare(hindsightSide(state), peerSide(state), plainSide(state), perBlock, 9, floor);
+    const len = state.items.length;
+    const c = await compare(
+      hindsightSide(state, len),
+      peerSide(state, len),
+      plainSide(state, len),
+      perBlock,
+      9,
+      floor,
+    );
     const detail = { items: state.items.length, bytes: JSON.stringify(state).length, perBlock, ...c };
     if (label === '1mb') {
       figures.push(
@@ -347,6 +384,31 @@ test('capture cost per action: Hindsight vs the Redux DevTools page script', asy
     );
   }
   const state = makeState(1024 * 1024);
+  const len = state.items.length;
+  for (const [label, id] of [
+    ['', String],
+    ['_str', (i: number) => `id-${i}`],
+  ] as [string, Id][]) {
+    // Actions of up to milliseconds (the app's own copy of 12,954 keys): a few hundred warm V8 up.
+    const r = keyedReducer(id);
+    const ks = keyed(state, id);
+    const c = await compare(
+      hindsightSide(ks, len, r),
+      peerSide(ks, len, r),
+      plainSide(ks, len, r),
+      10,
+      9,
+      undefined,
+      200,
+    );
+    figures.push({
+      name: `capture_ratio_1mb_keyed${label}`,
+      value: c.peerAdded / c.oursAdded,
+      unit: 'x',
+      note: `the 1 MB store keyed by ${label ? 'string' : 'number'} ids (an entity adapter's entities), one entity replaced per action: ours ${c.oursAdded.toFixed(0)} µs, peer ${c.peerAdded.toFixed(0)} µs, the app's reducer ${c.plain.toFixed(0)} µs`,
+      detail: { ...c },
+    });
+  }
   const c = await compare(
     mutableSide(state, connectedHook()),
     peerMutableSide(state),
