@@ -439,10 +439,20 @@ export class Engine {
         ks.set(k, (has(a, r.ek) && ks.has(k) ? (ks.get(k) as number) : kl(r.ek)) + r.ds);
       }
     }
-    const list = this.ko.map((k, i) => [k, this.ks?.get(k) ?? 0, i] as [string, number, number]);
-    list.sort((x, y) => y[1] - x[1] || x[2] - y[2]);
+    // The 50 largest, the first of equals first (the serializer's order), in one pass that
+    // keeps them sorted: a root of thousands of keys is not sorted whole on every step.
+    const top: [string, number][] = [];
+    const ks = this.ks;
+    for (const k of this.ko) {
+      const n = ks.get(k) ?? 0;
+      if (top.length === 50 && n <= top[49][1]) continue;
+      let j = Math.min(top.length, 49);
+      while (j > 0 && top[j - 1][1] < n) j--;
+      top.splice(j, 0, [k, n]);
+      if (top.length > 50) top.pop();
+    }
     const keys: Obj = {};
-    for (const [k, n] of list.slice(0, 50)) put(keys, k, n);
+    for (const e of top) put(keys, e[0], e[1]);
     return keys as Record<string, number>;
   }
 
