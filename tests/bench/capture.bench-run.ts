@@ -58,13 +58,19 @@ function makeState(bytes: number): State {
 
 type Reducer = (s: never, a: Touch) => unknown;
 
-const reducer = (s: State | undefined, a: Touch): State => {
-  if (!s) throw new Error('preloaded state required');
-  if (a.type !== 'touch') return s;
+/** A reducer whose `touch` action makes the one-leaf change `touch` does (other actions: no change). */
+const touchReducer =
+  <S>(touch: (s: S, i: number) => S) =>
+  (s: S | undefined, a: Touch): S => {
+    if (!s) throw new Error('preloaded state required');
+    return a.type === 'touch' ? touch(s, a.i) : s;
+  };
+
+const reducer = touchReducer((s: State, i) => {
   const items = s.items.slice();
-  items[a.i] = { ...items[a.i], n: items[a.i].n + 1 };
+  items[i] = { ...items[i], n: items[i].n + 1 };
   return { ...s, items };
-};
+});
 
 type Keyed = { todos: { ids: string[]; entities: Record<string, Item> }; meta: { version: number } };
 /** Entity ids: numbers (V8 keeps such keys as indexed elements) or strings (a hash table). */
@@ -76,16 +82,13 @@ const keyed = (s: State, id: Id): Keyed => ({
   },
   meta: s.meta,
 });
-const keyedReducer =
-  (id: Id) =>
-  (s: Keyed | undefined, a: Touch): Keyed => {
-    if (!s) throw new Error('preloaded state required');
-    if (a.type !== 'touch') return s;
+const keyedReducer = (id: Id) =>
+  touchReducer((s: Keyed, i) => {
     const e = s.todos.entities;
-    const k = id(a.i);
+    const k = id(i);
     const entities = { ...e, [k]: { ...e[k], n: e[k].n + 1 } };
     return { ...s, todos: { ...s.todos, entities } };
-  };
+  });
 
 /** A hook whose extension acks every batch and keeps nothing: the page's cost only. */
 function connectedHook(): Hook {
