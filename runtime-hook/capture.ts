@@ -154,15 +154,41 @@ export class Registry extends WeakMap<object, never> {
   }
 }
 
-/** Counts objects a walk reaches that could change in place (only frozen plain data cannot). */
-class FrozenProbe extends WeakMap<object, never> {
+/**
+ * Sees every object an immutable store's walks reach (asked as the serializer's cache). In
+ * guard mode it counts those that could change in place (only frozen plain data cannot).
+ * Always, it notes the objects maxDepth cut off, and at what depth, for `moved`.
+ */
+class Probe extends WeakMap<object, never> {
   n = 0;
+  /** The running walk's ancestor stack: its length is the depth of the object asked about. */
+  anc: object[] = [];
+  /** The depth maxDepth cuts at. */
+  cut = 0;
+  private deep = new WeakMap<object, number>();
+  constructor(readonly guard: boolean) {
+    super();
+  }
   override get(v: object): undefined {
-    if (!isFrozenData(v)) this.n++;
+    if (this.guard && !isFrozenData(v)) this.n++;
+    // Asked before the depth check: at the cut, `v` becomes a marker.
+    const d = this.anc.length;
+    if (d >= this.cut && !((this.deep.get(v) ?? -1) >= d)) this.deep.set(v, d);
     return undefined;
   }
   override set(): this {
     return this;
+  }
+  /**
+   * Whether `v`, now at `depth`, was cut off by maxDepth two or more levels deeper before.
+   * The children a new container shares with the one it replaces are reused as they were
+   * shown; that is wrong only if one leads back to a container on the new path, where it now
+   * shows a cycle. Following that path from it was cut off by maxDepth (reaching the child
+   * again would have made a `ref`, and the child not reusable), at a container on the new path
+   * two or more levels deeper than that container is now. Such a container is walked again.
+   */
+  moved(v: object, depth: number): boolean {
+    return (this.deep.get(v) ?? -1) >= depth + 2;
   }
 }
 const isFrozenData = (v: unknown): boolean => (isArr(v) || isPlainRaw(v)) && Object.isFrozen(v);
@@ -309,7 +335,8 @@ export class Engine {
   get trusted(): boolean {
     return this.frozen;
   }
-  private fz?: FrozenProbe;
+  /** Immutable stores' probe (tracked stores have the registry instead). */
+  private probe?: Probe;
 
   /**
    * `reg`: tracked mode's registry. `guard`: immutable mode for stores that only usually
@@ -319,7 +346,7 @@ export class Engine {
     readonly reg?: Registry,
     readonly guard = false,
   ) {
-    if (guard) this.fz = new FrozenProbe();
+    if (!reg) this.probe = new Probe(guard);
   }
 
   private prep(opts: Partial<SerializeOptions>): void {
@@ -327,6 +354,7 @@ export class Engine {
       this.opts = opts;
       this.k = kit(opts);
       this.keys = new WeakMap();
+      if (this.probe) this.probe.cut = this.k.o.maxDepth;
     }
     this.anc = [];
     this.segs = [];
@@ -338,15 +366,20 @@ export class Engine {
   full(state: unknown, opts: Partial<SerializeOptions>, why?: string): ReturnType<Capture> {
     this.prep(opts);
     this.reg?.reset(state);
-    const fz = this.fz;
-    if (fz) fz.n = 0;
+    const p = this.probe;
+    const anc: object[] = [];
+    if (p) {
+      p.n = 0;
+      p.anc = anc;
+    }
     // The registry (or probe) sees every object the walk reaches: it is asked as the serializer's cache.
     const { value, stats } = serialize(
       state,
       opts,
-      (this.reg ?? fz) as unknown as SerializeCache | undefined,
+      (this.reg ?? p) as unknown as SerializeCache | undefined,
+      anc,
     );
-    this.frozen = !!fz && fz.n === 0 && isFrozenData(state);
+    this.frozen = this.guard && p?.n === 0 && isFrozenData(state);
     this.last = value;
     this.raw = state;
     this.stats = stats;
@@ -368,6 +401,8 @@ export class Engine {
     const a = this.last as Serialized;
     const ra = this.raw;
     if (this.guard && !this.frozen) fall('not frozen: its objects could have changed in place');
+    if ((this.probe as Probe).moved(state as object, 0))
+      fall('the state is an object maxDepth cut off in an earlier state');
     this.check(a);
     let r: Res;
     if (isArr(a) && isArr(state)) r = this.arrI(a, ra as unknown[], state, 0, ['$']);
@@ -602,9 +637,12 @@ export class Engine {
         dx: -q.x,
       };
     }
-    const fz = this.fz;
-    if (fz) fz.n = 0;
-    const r: Subtree = subtree(xb, this.opts, depth, this.anc, this.segs, seg, this.reg ?? fz);
+    const p = this.probe;
+    if (p) {
+      p.n = 0;
+      p.anc = this.anc;
+    }
+    const r: Subtree = subtree(xb, this.opts, depth, this.anc, this.segs, seg, this.reg ?? p);
     const q = this.old(a);
     const x = r.bad > r.t ? this.old(r.n).x : 0;
     return {
@@ -617,7 +655,7 @@ export class Engine {
       dt: r.t - q.t,
       dx: x - q.x,
       b: r.best,
-      f: !fz || fz.n === 0,
+      f: !this.guard || p?.n === 0,
     };
   }
 
@@ -650,7 +688,8 @@ export class Engine {
   // --- immutable stores -----------------------------------------------------------------
 
   private slotI(a: Serialized, xa: unknown, xb: unknown, depth: number, seg: Seg): Res {
-    if (xa !== xb && typeof xb === 'object' && xb !== null && !this.anc.includes(xb)) {
+    const p = this.probe as Probe;
+    if (xa !== xb && typeof xb === 'object' && xb !== null && !this.anc.includes(xb) && !p.moved(xb, depth)) {
       // Both sides are containers of one kind: compare their children instead of re-walking.
       if (isArr(a) && isArr(xb)) return this.arrI(a, xa as unknown[], xb, depth, seg);
       if (isPlainSer(a) && isPlainRaw(xb)) return this.objI(a, xa as object, xb, depth, seg);

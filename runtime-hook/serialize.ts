@@ -191,11 +191,13 @@ export function serialize(
   value: unknown,
   opts?: Partial<SerializeOptions>,
   cache?: SerializeCache,
+  /** The walk's ancestor stack: a cache that holds it knows the depth of what it is asked about. */
+  anc: object[] = [],
 ): SerializeResult {
   let c: Ctx | undefined;
   try {
     const [o, red, kc] = prepare(opts);
-    c = { o, red, size: 0, lost: 0, t: 0, bad: 0, anc: [], segs: [], kc };
+    c = { o, red, size: 0, lost: 0, t: 0, bad: 0, anc, segs: [], kc };
     if (cache instanceof WeakMap) c.cache = cache;
     const v = walk(c, value, 0, ['$']);
     const stats: StateStats = { size: c.size + c.lost };

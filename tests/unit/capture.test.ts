@@ -59,6 +59,59 @@ describe('immutable capture', () => {
   });
 });
 
+describe('immutable capture when an object moves up above a reused child that leads back to it', () => {
+  type O = Record<string, unknown>;
+  /** `n` holds `c` and `c` leads back to `n`: a cycle, which maxDepth cuts off where `n` sits deep. */
+  const cycle = () => {
+    const c: O = {};
+    const n = { c, k: 1 };
+    c.back = n;
+    return { n, c };
+  };
+  const ref = (path: string) => ({ $hs: 'ref', path });
+
+  it('shows the cycle once the object is above the child (seen deep by a full walk)', () => {
+    const { n, c } = cycle();
+    const prev: Prev = {};
+    const cap = immutableCapture();
+    // $.x.c.back is n, cut off by depth; then n takes $.x, keeping the same child c.
+    checkStep(cap, { x: { c, k: 0 } }, { maxDepth: 3 }, prev, 'n deep');
+    const { walk } = checkStep(cap, { x: n }, { maxDepth: 3 }, prev, 'n moved up');
+    expect(walk).toBeUndefined();
+    expect(prev.ref).toEqual({ x: { c: { back: ref('$.x') }, k: 1 } });
+  });
+
+  it('shows it when the walk that cut the object off was an incremental step', () => {
+    const { n, c } = cycle();
+    const states = [{ x: 0 }, { x: { c, k: 0 } }, { x: { c, k: 0 }, y: 1 }, { x: n, y: 1 }];
+    expect(checkAgainstReference(immutableCapture(), states, { maxDepth: 3 })).toBe(3);
+  });
+
+  it('walks again from the container below it that was cut off, when it was shown itself', () => {
+    // n → m → c → n. Before, $.x.m.c.back was n, shown, and its m cut off at depth 5.
+    const c: O = {};
+    const m = { c };
+    const n = { m, k: 1 };
+    c.back = n;
+    const prev: Prev = {};
+    const cap = immutableCapture();
+    checkStep(cap, { x: { m: { c }, k: 0 } }, { maxDepth: 5 }, prev, 'm deep');
+    const { walk } = checkStep(cap, { x: n }, { maxDepth: 5 }, prev, 'n moved up');
+    expect(walk).toBeUndefined();
+    expect(prev.ref).toEqual({ x: { m: { c: { back: ref('$.x') } }, k: 1 } });
+  });
+
+  it('walks the whole state when the state becomes an object an earlier state held deeper', () => {
+    const { n, c } = cycle();
+    const prev: Prev = {};
+    const cap = immutableCapture();
+    checkStep(cap, { c, k: { n } }, { maxDepth: 2 }, prev, 'n deep');
+    const { walk } = checkStep(cap, n, { maxDepth: 2 }, prev, 'n is the state');
+    expect(walk).toMatch(/maxDepth cut off/);
+    expect(prev.ref).toEqual({ c: { back: ref('$') }, k: 1 });
+  });
+});
+
 describe('immutable capture of wide objects (past WIDE keys, whose key lists it keeps)', () => {
   type Entities = Record<string, unknown>;
   /**
