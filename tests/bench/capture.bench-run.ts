@@ -330,8 +330,8 @@ test('capture cost per action: Hindsight vs the Redux DevTools page script', asy
     { label: '10kb', bytes: 10 * 1024, perBlock: 400 },
     { label: '100kb', bytes: 100 * 1024, perBlock: 200 },
     // 300 a block at 1 MB: a block's fixed noise (idle CPU while the flush timer runs, a
-    // collection of the peer's garbage spilling into it) is shared by 300 actions; at 60 the
-    // bare reference scan's per-round readings spread from -32 to 129 µs, at 300 from 9 to 58.
+    // collection of the peer's garbage spilling into it) is shared by 300 actions (the
+    // figures that chose it are in tests/bench/README.md).
     { label: '1mb', bytes: 1024 * 1024, perBlock: 300 },
   ];
   for (const { label, bytes, perBlock } of sizes) {
