@@ -179,6 +179,12 @@ class Probe extends WeakMap<object, never> {
   override set(): this {
     return this;
   }
+  /** Before a walk (a full one or a changed child's), whose ancestor stack is `anc`. */
+  start(anc: object[]): this {
+    this.n = 0;
+    this.anc = anc;
+    return this;
+  }
   /**
    * Whether `v`, now at `depth`, was cut off by maxDepth two or more levels deeper before.
    * The children a new container shares with the one it replaces are reused as they were
@@ -366,12 +372,8 @@ export class Engine {
   full(state: unknown, opts: Partial<SerializeOptions>, why?: string): ReturnType<Capture> {
     this.prep(opts);
     this.reg?.reset(state);
-    const p = this.probe;
     const anc: object[] = [];
-    if (p) {
-      p.n = 0;
-      p.anc = anc;
-    }
+    const p = this.probe?.start(anc);
     // The registry (or probe) sees every object the walk reaches: it is asked as the serializer's cache.
     const { value, stats } = serialize(
       state,
@@ -637,11 +639,7 @@ export class Engine {
         dx: -q.x,
       };
     }
-    const p = this.probe;
-    if (p) {
-      p.n = 0;
-      p.anc = this.anc;
-    }
+    const p = this.probe?.start(this.anc);
     const r: Subtree = subtree(xb, this.opts, depth, this.anc, this.segs, seg, this.reg ?? p);
     const q = this.old(a);
     const x = r.bad > r.t ? this.old(r.n).x : 0;
