@@ -737,13 +737,15 @@ export class Engine {
       const res: Res[] = [];
       for (let i = 0; i < cnt; i++) {
         const k = kb[i];
+        // Looked up once here for a narrow object (a wide one's redactions are in `red`).
+        const kk = red ? undefined : this.k.key(k);
         // A redacted key serializes the same whatever its value (and is not read).
-        if (red ? red[i] : this.k.key(k)[2]) continue;
+        if (red ? red[i] : kk?.[2]) continue;
         const xa = RA[k];
         const xb = RB[k];
         // The same reference in a clean object: nothing to look at (most keys of a wide one).
         if (xa === xb && clean) continue;
-        const ek = this.k.key(k)[0];
+        const ek = (kk ?? this.k.key(k))[0];
         if (xa !== xb || !this.reusable(a[ek])) {
           const c = this.slotI(a[ek], xa, xb, depth + 1, k);
           c.p = i;
