@@ -245,6 +245,22 @@ function plainSide(state: unknown, len: number, r: Reducer = reducer): Side {
   return touching(createStore(r as never, state as never) as never, len);
 }
 
+/** The store with nothing attached, and `after` run on each action's previous and new states. */
+function observed(state: State, after: (prev: State, next: State, action: Touch) => void): Side {
+  const store = createStore(reducer as never, state as never) as unknown as {
+    dispatch(a: Touch): void;
+    getState(): State;
+  };
+  let prev = store.getState();
+  const dispatch = (action: Touch) => {
+    store.dispatch(action);
+    const next = store.getState();
+    after(prev, next, action);
+    prev = next;
+  };
+  return touching({ dispatch }, state.items.length);
+}
+
 /**
  * The least any exact capture of this store must do: keep the previous state and, after each
  * action, compare the new items array with the old one by reference to find what changed (no
@@ -252,25 +268,11 @@ function plainSide(state: unknown, len: number, r: Reducer = reducer): Side {
  * It compares with `Object.is`, the cheapest reference comparison we know (capture.ts says why).
  */
 function floorSide(state: State): Side {
-  const store = createStore(reducer as never, state as never) as unknown as {
-    dispatch(a: Touch): void;
-    getState(): State;
-  };
-  let prev = store.getState();
-  let k = 0;
-  const len = state.items.length;
-  return {
-    run: (n) => {
-      for (let j = 0; j < n; j++) {
-        store.dispatch({ type: 'touch', i: k++ % len });
-        const next = store.getState();
-        const a = prev.items;
-        const b = next.items;
-        for (let i = 0; i < b.length; i++) if (!Object.is(a[i], b[i])) sink += i;
-        prev = next;
-      }
-    },
-  };
+  return observed(state, (prev, next) => {
+    const a = prev.items;
+    const b = next.items;
+    for (let i = 0; i < b.length; i++) if (!Object.is(a[i], b[i])) sink += i;
+  });
 }
 
 /**
@@ -282,11 +284,6 @@ function floorSide(state: State): Side {
  * the floor (reported, no target).
  */
 function leanSide(state: State): Side {
-  const store = createStore(reducer as never, state as never) as unknown as {
-    dispatch(a: Touch): void;
-    getState(): State;
-  };
-  let prev = store.getState();
   let open: string[] = [];
   let chars = 0;
   const ring: string[] = [];
@@ -300,34 +297,23 @@ function leanSide(state: State): Side {
     // About the outbox's 64 MB budget.
     if (ring.length > 512) ring.splice(0, 256);
   };
-  let k = 0;
-  const len = state.items.length;
-  return {
-    run: (n) => {
-      for (let j = 0; j < n; j++) {
-        const action: Touch = { type: 'touch', i: k++ % len };
-        const t = performance.timeOrigin + performance.now();
-        store.dispatch(action);
-        const next = store.getState();
-        const delta: Record<string, unknown> = {};
-        const a = prev.items;
-        const b = next.items;
-        if (a !== b) {
-          const d: Record<string, unknown> = { _t: 'a' };
-          for (let i = 0; i < b.length; i++) if (!Object.is(a[i], b[i])) d[i] = [a[i], b[i]];
-          delta.items = d;
-        }
-        if (prev.meta !== next.meta) delta.meta = [prev.meta, next.meta];
-        prev = next;
-        const json = JSON.stringify({ seq: ++seq, t, name: action.type, payload: action, delta });
-        open.push(json);
-        chars += json.length + 1;
-        if (chars > 131_072) close();
-        if (timer === undefined) timer = setTimeout(close, 16);
-      }
-      sink += ring.length;
-    },
-  };
+  return observed(state, (prev, next, action) => {
+    const t = performance.timeOrigin + performance.now();
+    const delta: Record<string, unknown> = {};
+    const a = prev.items;
+    const b = next.items;
+    if (a !== b) {
+      const d: Record<string, unknown> = { _t: 'a' };
+      for (let i = 0; i < b.length; i++) if (!Object.is(a[i], b[i])) d[i] = [a[i], b[i]];
+      delta.items = d;
+    }
+    if (prev.meta !== next.meta) delta.meta = [prev.meta, next.meta];
+    const json = JSON.stringify({ seq: ++seq, t, name: action.type, payload: action, delta });
+    open.push(json);
+    chars += json.length + 1;
+    if (chars > 131_072) close();
+    if (timer === undefined) timer = setTimeout(close, 16);
+  });
 }
 
 interface Costs {
