@@ -305,6 +305,43 @@ function scan(ra: unknown[], rb: unknown[], m: number): number[] {
 }
 
 /**
+ * A wide raw object's key list, its redacted keys once known, and when every key is an array
+ * index (an entity table keyed by number ids: V8 keeps such keys as elements), the keys as
+ * numbers and the object's values in key order.
+ */
+type Keys = [keys: string[], red?: boolean[], idx?: [n: number[], v: unknown[]]];
+
+const INDEX = /^(?:0|[1-9]\d*)$/;
+/** Every key is an array index when the last is: those come first (ascending) in `Object.keys`. */
+function indexKeys(ks: string[], o: object): Keys[2] {
+  const last = ks[ks.length - 1];
+  if (last === undefined || !INDEX.test(last) || +last >= 2 ** 32 - 1) return undefined;
+  return [ks.map(Number), Object.values(o)];
+}
+
+/**
+ * `o`'s values, and the positions where they differ from `idx`'s, when its keys are exactly
+ * those of `idx` (then in the same order), without listing its keys: `Object.keys` of
+ * thousands of index keys makes a string of each (about 0.1 µs a key, several times the app's
+ * own copy of the object), while `Object.values` and loads by number do not. The same count,
+ * and every old key being its own, make the key sets equal (so their orders: ascending).
+ */
+function sameIndexKeys(idx: NonNullable<Keys[2]>, o: object): [v: unknown[], ch: number[]] | undefined {
+  const vs = Object.values(o);
+  const [n, old] = idx;
+  if (vs.length !== n.length) return undefined;
+  const O = o as unknown[];
+  const ch: number[] = [];
+  for (let i = 0; i < n.length; i++) {
+    const x = O[n[i]];
+    // Plain objects inherit no index keys: a value found is the object's own.
+    if (x === undefined && !Object.hasOwn(o, n[i])) return undefined;
+    if (!is(x, old[i])) ch.push(i);
+  }
+  return [vs, ch];
+}
+
+/**
  * As diff: jsondiffpatch would misread a `_t` or `__proto__` key, so such an object is replaced
  * whole. The old side is copied: containers below it may be written in place when the step commits.
  */
@@ -320,7 +357,7 @@ export class Engine {
    * Key lists of wide raw objects (past WIDE keys; an immutable object's never change), and
    * which keys are redacted once known (under these options).
    */
-  private keys = new WeakMap<object, [keys: string[], red?: boolean[]]>();
+  private keys = new WeakMap<object, Keys>();
   private k!: Kit;
   private opts?: Partial<SerializeOptions>;
   private anc: object[] = [];
@@ -720,29 +757,42 @@ export class Engine {
   private objI(a: Obj, ra: object, rb: object, depth: number, seg: Seg): Res {
     if (has(rb, MORE_KEY)) fall('a key spelled like a marker');
     const memo = this.keys.get(ra);
+    // The new object takes over the entry. Left in place it would keep the old object's lists
+    // alive through minor collections (measured: 4 MB promoted a scavenge on a 1 MB entity
+    // table, GC then costing more than the capture). An old object shown twice loses nothing
+    // but speed at its second place.
+    if (memo) this.keys.delete(ra);
     const ka = memo?.[0] ?? Object.keys(ra);
-    const kb = Object.keys(rb);
+    // An index table's old values as captured (memo[2]); its new ones and where they differ.
+    const idx = memo?.[2];
+    const same = idx && sameIndexKeys(idx, rb);
+    const [vb, ch] = same ?? [];
+    const kb = same ? ka : Object.keys(rb);
     const wide = kb.length > WIDE;
     const RA = ra as Record<string, unknown>;
     const RB = rb as Record<string, unknown>;
     this.enter(rb, seg);
     let r: Res;
-    if (ka.length === kb.length && ka.every((k, i) => k === kb[i])) {
+    if (same || (ka.length === kb.length && ka.every((k, i) => k === kb[i]))) {
       const ia = this.peek(a);
       const clean = ia.x === 0;
       const cnt = Math.min(kb.length, this.k.o.maxItems);
       // The same list as the old object's: so are its redacted keys.
       const red = memo?.[1] ?? (wide ? kb.map((k) => this.k.key(k)[2]) : undefined);
-      if (wide) this.keys.set(rb, [kb, red]);
+      if (wide) this.keys.set(rb, [kb, red, vb && idx ? [idx[0], vb] : indexKeys(kb, rb)]);
       const res: Res[] = [];
-      for (let i = 0; i < cnt; i++) {
+      // Clean, with the changes known: only those keys (in ascending order) are looked at.
+      const at = clean ? ch : undefined;
+      for (let j = 0, e = at ? at.length : cnt; j < e; j++) {
+        const i = at ? at[j] : j;
+        if (i >= cnt) break;
         const k = kb[i];
         // Looked up once here for a narrow object (a wide one's redactions are in `red`).
         const kk = red ? undefined : this.k.key(k);
         // A redacted key serializes the same whatever its value (and is not read).
         if (red ? red[i] : kk?.[2]) continue;
-        const xa = RA[k];
-        const xb = RB[k];
+        const xa = vb && idx ? idx[1][i] : RA[k];
+        const xb = vb ? vb[i] : RB[k];
         // The same reference in a clean object: nothing to look at (most keys of a wide one).
         if (xa === xb && clean) continue;
         const ek = (kk ?? this.k.key(k))[0];
@@ -756,7 +806,7 @@ export class Engine {
       }
       r = this.objSame(a, ia, res, seg, depth, (k) => kb.indexOf(k));
     } else {
-      if (wide) this.keys.set(rb, [kb]);
+      if (wide) this.keys.set(rb, [kb, undefined, indexKeys(kb, rb)]);
       const had = new Set(ka);
       r = this.objGen(a, kb, seg, depth, (k, ek) => {
         if (!has(a, ek) || !had.has(k))

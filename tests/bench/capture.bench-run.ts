@@ -13,10 +13,11 @@
  *   into the message it posts. Posting itself is left out on both sides.
  * - Keyed: the 1 MB of items as a Redux Toolkit entity adapter keeps them, `{ todos: { ids,
  *   entities: { [id]: item } } }`, one entity replaced per action: the app's reducer copies
- *   the 12,954-key entities object (as Immer does), and no capture can learn which key changed
- *   without listing the new object's keys. Reported, no target: `capture_ratio_1mb_keyed` with
- *   number ids (V8 keeps them as indexed elements), `capture_ratio_1mb_keyed_str` with string
- *   ids (a hash table: the app's own copy then costs milliseconds).
+ *   the 12,954-key entities object (as Immer does), and a capture must check the new object's
+ *   keys before it can tell which one changed. Reported, no target: `capture_ratio_1mb_keyed`
+ *   with number ids (V8 keeps them as indexed elements: the capture reads the values and loads
+ *   by number, without listing keys), `capture_ratio_1mb_keyed_str` with string ids (a hash
+ *   table: listing its keys costs a millisecond, the app's own copy several).
  * - Mutable: a LiveEx-style store whose mutations change state in place (the hook's
  *   flux-store adapter) against the same page script on a `connect()`-style `send(action,
  *   state)` of that store.

@@ -116,9 +116,15 @@ describe('immutable capture of wide objects (past WIDE keys, whose key lists it 
   type Entities = Record<string, unknown>;
   /**
    * One immutable edit of a wide object: an entry replaced, added (at the end), deleted, moved
-   * to the end, or the last one deleted (which undoes an add: the same keys as two steps back).
+   * to the end, the last one deleted (which undoes an add: the same keys as two steps back),
+   * renamed keeping its value (the same count and values), or set to undefined. `key` names a
+   * new entry as the table's own keys are named.
    */
-  const edit = (e: Entities, [op, pick, v]: [number, number, number]): Entities => {
+  const edit = (
+    e: Entities,
+    [op, pick, v]: [number, number, number],
+    key: (i: number) => string,
+  ): Entities => {
     const ks = Object.keys(e);
     const k = ks[op === 4 ? ks.length - 1 : pick % ks.length];
     const next = { ...e };
@@ -128,7 +134,11 @@ describe('immutable capture of wide objects (past WIDE keys, whose key lists it 
     else if (op === 3) {
       delete next[k];
       next[k] = e[k];
-    } else next[k] = v;
+    } else if (op === 6 && !(key(1000 + (pick % 7)) in e)) {
+      delete next[k];
+      next[key(1000 + (pick % 7))] = e[k];
+    } else if (op === 7) next[k] = undefined;
+    else next[k] = v;
     return next;
   };
   it('equals serialize + diff as entries change, come, go and move, nested or at the root', () => {
@@ -138,26 +148,30 @@ describe('immutable capture of wide objects (past WIDE keys, whose key lists it 
       fc.property(
         fc.integer({ min: WIDE - 2, max: WIDE * 3 }),
         fc.boolean(),
-        fc.array(fc.tuple(fc.nat(5), fc.nat(), fc.integer({ min: -5, max: 5 })), {
+        // Keys named by the ids of an entity table: strings, or numbers (then array indices).
+        fc.boolean(),
+        fc.array(fc.tuple(fc.nat(7), fc.nat(), fc.integer({ min: -5, max: 5 })), {
           minLength: 1,
           maxLength: 12,
         }),
         fc.oneof(fc.constant({}), optionsArb),
-        (width, root, edits, o) => {
+        (width, root, numbered, edits, o) => {
+          const key = (i: number) => (numbered ? String(i * 3) : `id${i}`);
           let e: Entities = {};
           // Some keys redacted by default (their values must never show).
-          for (let i = 0; i < width; i++) e[i % 7 === 3 ? `secret${i}` : `id${i}`] = { n: i, tags: [i] };
+          for (let i = 0; i < width; i++)
+            e[i % 7 === 3 && !numbered ? `secret${i}` : key(i)] = { n: i, tags: [i] };
           const wrap = (x: Entities) => (root ? x : { todos: { ids: Object.keys(x), entities: x } });
           const states: unknown[] = [wrap(e)];
           for (const ed of edits) {
-            e = edit(e, ed as [number, number, number]);
+            e = edit(e, ed as [number, number, number], key);
             states.push(wrap(e));
           }
           incremental += checkAgainstReference(immutableCapture(), states, o);
           steps += states.length - 1;
         },
       ),
-      { numRuns: 300, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: true },
+      { numRuns: 400, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: true },
     );
     expect(incremental).toBeGreaterThan(steps * 0.5);
   });
