@@ -4,7 +4,7 @@
  * must equal `serialize` of the store's state at that step (stats included).
  */
 import fc from 'fast-check';
-import { legacy_createStore } from 'redux';
+import { legacy_createStore, type StoreEnhancer } from 'redux';
 import { describe, expect, test } from 'vitest';
 import { createFluxStore } from '../../runtime-hook/adapters/flux-store';
 import { hindsightEnhancer } from '../../runtime-hook/adapters/redux';
@@ -102,6 +102,75 @@ describe('capture through the hook', () => {
         },
       ),
       { numRuns: 15 },
+    );
+  });
+
+  test('Redux Toolkit entity adapter keyed by number ids (frozen by Immer): incremental, and equal', async () => {
+    const { configureStore, createEntityAdapter, createSlice } = await import('@reduxjs/toolkit');
+    type Todo = { id: number; title: string; n: number };
+    const todos = createEntityAdapter<Todo>();
+    const slice = createSlice({
+      name: 'todos',
+      initialState: todos.addMany(
+        todos.getInitialState(),
+        Array.from({ length: 400 }, (_, i) => ({ id: i * 3, title: `todo ${i}`, n: 0 })),
+      ),
+      reducers: {
+        touch: (s, a: { payload: number }) => {
+          const t = s.entities[a.payload];
+          if (t) t.n++;
+        },
+        add: todos.addOne,
+        remove: todos.removeOne,
+        // The same count and values under a new id: only the key check can tell.
+        rename: (s, a: { payload: [number, number] }) => {
+          const [from, to] = a.payload;
+          const t = s.entities[from];
+          if (!t || s.entities[to]) return;
+          todos.removeOne(s, from);
+          todos.addOne(s, { ...t, id: to });
+        },
+      },
+    });
+    const { touch, add, remove, rename } = slice.actions;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.nat(399).map((i) => touch(i * 3)),
+            fc.nat(50).map((i) => add({ id: 2000 + i, title: 'new', n: 0 })),
+            fc.nat(399).map((i) => remove(i * 3)),
+            fc.tuple(fc.nat(399), fc.nat(50)).map(([i, j]) => rename([i * 3, 3000 + j])),
+          ),
+          { minLength: 1, maxLength: 20 },
+        ),
+        async (actions) => {
+          const ext = new FakeExtension();
+          const store = configureStore({
+            reducer: slice.reducer,
+            devTools: false,
+            enhancers: (d) => d().concat(hindsightEnhancer({ name: 'todos' }, ext.hook) as StoreEnhancer),
+          });
+          ext.open();
+          const states: unknown[] = [store.getState()];
+          const kinds: string[] = [''];
+          for (const a of actions) {
+            const before = store.getState();
+            store.dispatch(a);
+            if (store.getState() !== before) {
+              states.push(store.getState());
+              kinds.push(a.type);
+            }
+          }
+          await ext.drained();
+          const steps = expectStream(ext, ext.of('process')[0].pid, states);
+          // A touched entity is sent alone, not the 400-entity table.
+          steps.forEach((s, k) => {
+            if (kinds[k] === touch.type) expect(JSON.stringify(s.delta).length).toBeLessThan(400);
+          });
+        },
+      ),
+      { numRuns: 20 },
     );
   });
 
