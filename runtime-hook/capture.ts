@@ -305,18 +305,21 @@ function scan(ra: unknown[], rb: unknown[], m: number): number[] {
 }
 
 /**
- * A wide raw object's key list, its redacted keys once known, and when every key is an array
- * index (an entity table keyed by number ids: V8 keeps such keys as elements), the keys as
- * numbers and the object's values in key order.
+ * A wide raw object's key list, its redacted keys once known, and when its keys are array
+ * indices, then at most one other key (an entity table keyed by number ids; a LiveView keyed
+ * comprehension, whose `kc` comes last): the indices as numbers, the object's values in key
+ * order, and that other key. V8 keeps index keys as elements, which this reads without strings.
  */
-type Keys = [keys: string[], red?: boolean[], idx?: [n: number[], v: unknown[]]];
+type Keys = [keys: string[], red?: boolean[], idx?: [n: number[], v: unknown[], name?: string]];
 
 const INDEX = /^(?:0|[1-9]\d*)$/;
-/** Every key is an array index when the last is: those come first (ascending) in `Object.keys`. */
+const isIndex = (k: string | undefined): boolean => k !== undefined && INDEX.test(k) && +k < 2 ** 32 - 1;
+/** Index keys come first (ascending) in `Object.keys`, the others after in insertion order. */
 function indexKeys(ks: string[], o: object): Keys[2] {
-  const last = ks[ks.length - 1];
-  if (last === undefined || !INDEX.test(last) || +last >= 2 ** 32 - 1) return undefined;
-  return [ks.map(Number), Object.values(o)];
+  const m = isIndex(ks[ks.length - 1]) ? ks.length : ks.length - 1;
+  const name = ks[m];
+  if (!isIndex(ks[m - 1]) || name === '__proto__') return undefined;
+  return [ks.slice(0, m).map(Number), Object.values(o), name];
 }
 
 /**
@@ -324,19 +327,25 @@ function indexKeys(ks: string[], o: object): Keys[2] {
  * those of `idx` (then in the same order), without listing its keys: `Object.keys` of
  * thousands of index keys makes a string of each (about 0.1 µs a key, several times the app's
  * own copy of the object), while `Object.values` and loads by number do not. The same count,
- * and every old key being its own, make the key sets equal (so their orders: ascending).
+ * and every old key being its own, make the key sets equal (so their orders: ascending, and
+ * the one other key last).
  */
 function sameIndexKeys(idx: NonNullable<Keys[2]>, o: object): [v: unknown[], ch: number[]] | undefined {
   const vs = Object.values(o);
-  const [n, old] = idx;
-  if (vs.length !== n.length) return undefined;
+  const [n, old, name] = idx;
+  const m = n.length;
+  if (vs.length !== (name === undefined ? m : m + 1)) return undefined;
   const O = o as unknown[];
   const ch: number[] = [];
-  for (let i = 0; i < n.length; i++) {
+  for (let i = 0; i < m; i++) {
     const x = O[n[i]];
     // Plain objects inherit no index keys: a value found is the object's own.
     if (x === undefined && !Object.hasOwn(o, n[i])) return undefined;
     if (!is(x, old[i])) ch.push(i);
+  }
+  if (name !== undefined) {
+    if (!Object.hasOwn(o, name)) return undefined;
+    if (!is(vs[m], old[m])) ch.push(m);
   }
   return [vs, ch];
 }
@@ -779,7 +788,7 @@ export class Engine {
       const cnt = Math.min(kb.length, this.k.o.maxItems);
       // The same list as the old object's: so are its redacted keys.
       const red = memo?.[1] ?? (wide ? kb.map((k) => this.k.key(k)[2]) : undefined);
-      if (wide) this.keys.set(rb, [kb, red, vb && idx ? [idx[0], vb] : indexKeys(kb, rb)]);
+      if (wide) this.keys.set(rb, [kb, red, vb && idx ? [idx[0], vb, idx[2]] : indexKeys(kb, rb)]);
       const res: Res[] = [];
       // Clean, with the changes known: only those keys (in ascending order) are looked at.
       const at = clean ? ch : undefined;

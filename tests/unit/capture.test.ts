@@ -118,7 +118,7 @@ describe('immutable capture of wide objects (past WIDE keys, whose key lists it 
    * One immutable edit of a wide object: an entry replaced, added (at the end), deleted, moved
    * to the end, the last one deleted (which undoes an add: the same keys as two steps back),
    * renamed keeping its value (the same count and values), or set to undefined. `key` names a
-   * new entry as the table's own keys are named.
+   * new index entry as the table's own keys are named.
    */
   const edit = (
     e: Entities,
@@ -126,7 +126,11 @@ describe('immutable capture of wide objects (past WIDE keys, whose key lists it 
     key: (i: number) => string,
   ): Entities => {
     const ks = Object.keys(e);
-    const k = ks[op === 4 ? ks.length - 1 : pick % ks.length];
+    // The last key (a named one after indices, once added) for op 4, and half of ops 0 and 6.
+    const last = op === 4 || ((op === 0 || op === 6) && pick % 2 === 0);
+    const k = ks[last ? ks.length - 1 : pick % ks.length];
+    // Renamed as its kind is named: an index to another index, a name to another name.
+    const renamed = (k: string) => (/^\d+$/.test(k) ? key(1000 + (pick % 7)) : `re${k}`);
     const next = { ...e };
     if (op === 0) next[k] = { n: v, tags: [v] };
     else if (op === 1) next[v % 2 ? `new${v}` : `token${v}`] = v;
@@ -134,9 +138,9 @@ describe('immutable capture of wide objects (past WIDE keys, whose key lists it 
     else if (op === 3) {
       delete next[k];
       next[k] = e[k];
-    } else if (op === 6 && !(key(1000 + (pick % 7)) in e)) {
+    } else if (op === 6 && !(renamed(k) in e)) {
       delete next[k];
-      next[key(1000 + (pick % 7))] = e[k];
+      next[renamed(k)] = e[k];
     } else if (op === 7) next[k] = undefined;
     else next[k] = v;
     return next;

@@ -16,7 +16,7 @@
  * DOM keeps the old one); to get the whole HTML the oracle renders, at every step, a fresh
  * `Rendered` built from a copy of the merged tree (its first render skips nothing).
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
@@ -24,54 +24,7 @@ import { Socket } from 'phoenix';
 import { build } from 'vite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RenderedTree, renderHTML } from '../../runtime-hook/liveview/rendered';
-
-const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures/liveview');
-
-type Frame = [string | null, string | null, string, string, Record<string, unknown>];
-interface Topic {
-  fixture: string;
-  ws: number;
-  topic: string;
-  frames: Frame[];
-}
-
-/** Received frames, per websocket and topic, from both fixture formats. */
-function loadTopics(): Topic[] {
-  const files: string[] = [];
-  for (const e of readdirSync(FIXTURES, { withFileTypes: true })) {
-    if (e.isDirectory()) for (const f of readdirSync(join(FIXTURES, e.name))) files.push(join(e.name, f));
-    else if (e.name.endsWith('.json')) files.push(e.name);
-  }
-  const topics = new Map<string, Topic>();
-  for (const file of files.sort()) {
-    const data = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8'));
-    const recv: [number, Frame][] = data.websockets
-      ? data.websockets.flatMap((w: { frames: { dir: string; payload: string }[] }, i: number) =>
-          w.frames.filter((f) => f.dir === 'received').map((f) => [i, JSON.parse(f.payload)]),
-        )
-      : data.frames
-          .filter((f: { dir: string }) => f.dir === 'recv')
-          .map((f: { ws: number; data: Frame }) => [f.ws, f.data]);
-    for (const [ws, frame] of recv) {
-      if (!frame[2].startsWith('lv:')) continue;
-      const key = `${file} ws${ws} ${frame[2]}`;
-      if (!topics.has(key)) topics.set(key, { fixture: file, ws, topic: frame[2], frames: [] });
-      topics.get(key)?.frames.push(frame);
-    }
-  }
-  return [...topics.values()];
-}
-
-/** What the client feeds its Rendered: 'join' (reply with rendered) or 'diff', else null. */
-function step(frame: Frame): ['join' | 'diff', Record<string, unknown>] | null {
-  const [, , , event, payload] = frame;
-  if (event === 'diff') return ['diff', payload];
-  if (event !== 'phx_reply' || payload.status !== 'ok') return null;
-  const resp = payload.response as Record<string, unknown> | undefined;
-  if (resp?.rendered) return ['join', resp.rendered as Record<string, unknown>];
-  if (resp?.diff) return ['diff', resp.diff as Record<string, unknown>];
-  return null;
-}
+import { FIXTURES, type Frame, loadTopics, step, type Topic } from '../support/liveview-topics';
 
 // biome-ignore lint/suspicious/noExplicitAny: the real client's classes are untyped JS
 type RenderedClass = any;
