@@ -27,7 +27,7 @@
  * over the plain store's block (the app's own reducer, and the harness's timers, are in
  * both): that is the ratio's basis (`capture_ratio_*`); the ratio of whole dispatch costs is
  * reported beside it (`*_total`). All sides first run the same number of warm-up actions
- * (WARM_ACTIONS): V8 compiles hot code on background threads during a side's first
+ * (WARM_ACTIONS, lib/rounds.ts): V8 compiles hot code on background threads during a side's first
  * thousands of calls, and that CPU is counted too, so a warm-up of a few blocks would
  * measure the cheaper side's start-up rather than its cost per action.
  */
@@ -38,16 +38,13 @@ import { createStore } from 'redux';
 import { test } from 'vitest';
 import { createFluxStore } from '../../runtime-hook/adapters/flux-store';
 import { hindsightEnhancer } from '../../runtime-hook/adapters/redux';
-import { Hook } from '../../runtime-hook/hook';
-import { EXT_SOURCE, PROTOCOL_VERSION } from '../../runtime-hook/protocol';
+import type { Hook } from '../../runtime-hook/hook';
 import { type Figure, recordFigures } from './lib/figures';
-import { median } from './lib/stats';
+import { compare, connectedHook, type Side } from './lib/rounds';
 
 type Item = { id: number; title: string; done: boolean; n: number; tags: string[] };
 type State = { items: Item[]; meta: { version: number } };
 type Touch = { type: 'touch'; i: number };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** About `bytes` of JSON: items of ~100 characters each. */
 function makeState(bytes: number): State {
@@ -91,30 +88,6 @@ const keyedReducer = (id: Id) =>
     return { ...s, todos: { ...s.todos, entities } };
   });
 
-/** A hook whose extension acks every batch and keeps nothing: the page's cost only. */
-function connectedHook(): Hook {
-  let listener: ((d: unknown) => void) | undefined;
-  const hook = new Hook({
-    transport: {
-      post: (m) => {
-        const e = m as { kind?: string; first?: number; count?: number };
-        if (e.kind === 'batch' && e.first !== undefined && e.count !== undefined) {
-          const seq = e.first + e.count - 1;
-          queueMicrotask(() => send({ type: 'ack', seq }));
-        }
-      },
-      listen: (cb) => {
-        listener = cb;
-      },
-    },
-  });
-  const send = (cmd: unknown) =>
-    listener?.({ source: EXT_SOURCE, v: PROTOCOL_VERSION, kind: 'command', session: hook.session, cmd });
-  listener?.({ source: EXT_SOURCE, v: PROTOCOL_VERSION, kind: 'connect' });
-  send({ type: 'sync', since: 0 });
-  return hook;
-}
-
 /** Redux DevTools' page script: JSON.stringify, and jsan when that throws. */
 function tryCatchStringify(x: unknown): string {
   try {
@@ -136,10 +109,6 @@ function relay(state: unknown, action: unknown, nextActionId: number): void {
     instanceId: 1,
   };
   sink += message.payload.length;
-}
-
-interface Side {
-  run(n: number): void;
 }
 
 /** A side that dispatches a one-leaf `touch` per action to `store`, cycling through the items. */
@@ -229,19 +198,6 @@ function peerMutableSide(state: State): Side {
   };
 }
 
-/** CPU µs per action of `side` over one block, its flush included. */
-async function block(side: Side, n: number): Promise<number> {
-  await sleep(20);
-  const t0 = process.cpuUsage();
-  side.run(n);
-  await sleep(40); // the hook flushes on a 16 ms timer
-  const d = process.cpuUsage(t0);
-  return (d.user + d.system) / n;
-}
-
-/** Actions each side runs before anything is measured (the same for both). */
-const WARM_ACTIONS = 2000;
-
 function plainSide(state: unknown, len: number, r: Reducer = reducer): Side {
   return touching(createStore(r as never, state as never) as never, len);
 }
@@ -315,57 +271,6 @@ function leanSide(state: State): Side {
     if (chars > 131_072) close();
     if (timer === undefined) timer = setTimeout(close, 16);
   });
-}
-
-interface Costs {
-  /** Median CPU µs per action of each side's whole block. */
-  plain: number;
-  ours: number;
-  peer: number;
-  /** What Hindsight and the peer add over the plain store (medians of per-round differences). */
-  oursAdded: number;
-  peerAdded: number;
-  /** The extra sides' added costs (the floor, the lean path), in the order given. */
-  extraAdded: number[];
-}
-
-/**
- * Rounds of one block per side, the order rotating each round (plain, ours, peer; then
- * ours, peer, plain; …), after the same warm-up for all. Added costs are medians of the
- * per-round differences with that round's plain block, so slow stretches of a shared
- * machine fall on both terms.
- */
-async function compare(
-  ours: Side,
-  peer: Side,
-  plain: Side,
-  perBlock: number,
-  rounds: number,
-  extra: Side[] = [],
-  warm = WARM_ACTIONS,
-): Promise<Costs> {
-  const sides = [plain, ours, peer, ...extra];
-  for (let n = 0; n < warm; n += perBlock) {
-    for (const side of sides) side.run(perBlock);
-    await sleep(1);
-  }
-  for (const side of sides) await block(side, perBlock);
-  const xs: number[][] = sides.map(() => []);
-  for (let r = 0; r < rounds; r++) {
-    for (let j = 0; j < sides.length; j++) {
-      const k = (j + r) % sides.length;
-      xs[k].push(await block(sides[k], perBlock));
-    }
-  }
-  const added = (k: number) => median(xs[k].map((x, r) => x - xs[0][r]));
-  return {
-    plain: median(xs[0]),
-    ours: median(xs[1]),
-    peer: median(xs[2]),
-    oursAdded: added(1),
-    peerAdded: added(2),
-    extraAdded: extra.map((_, i) => added(3 + i)),
-  };
 }
 
 test('capture cost per action: Hindsight vs the Redux DevTools page script', async () => {
