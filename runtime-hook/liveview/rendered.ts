@@ -87,6 +87,23 @@ const deep = (t: N, s: N): N => {
 };
 
 /**
+ * A copy of a keyed comprehension's entries. `{ ...tk }` of thousands of index keys beside the
+ * named `kc` takes V8's slow path (20,000 rows: 2.7 ms, against 0.1 ms without `kc`); when the
+ * keys are exactly 0 … kc − 1 and `kc`, as a server sends them, they are copied by number.
+ */
+const copyKeyed = (tk: N): N => {
+  const n = tk.kc;
+  if (typeof n !== 'number' || !(n >= 0) || Object.values(tk).length !== n + 1) return { ...tk };
+  const k: N = {};
+  for (let i = 0; i < n; i++) {
+    if (!(i in tk)) return { ...tk };
+    k[i] = tk[i];
+  }
+  k.kc = n;
+  return k;
+};
+
+/**
  * The client's mergeKeyed (1.1+): entry `i` of `k` is a diff at the same position, a number
  * (moved from that old position) or `[old, diff]` (moved, then merged); `kc` is the new count.
  * Only `k`, `stream` and `p` of the source are read, as in the client.
@@ -94,7 +111,7 @@ const deep = (t: N, s: N): N => {
 const keyed = (t: N, s: N): N => {
   const sk = s.k as N;
   const tk = isObj(t.k) ? t.k : {};
-  const k: N = { ...tk };
+  const k = copyKeyed(tk);
   for (const i in sk) {
     const e = sk[i];
     if (i === 'kc' || i === 'km' || i === '__proto__') continue;

@@ -705,3 +705,19 @@ describe('streams against the real client’s DOM', () => {
     });
   }
 });
+
+describe('keyed comprehensions copied by number', () => {
+  it('keeps keys a server sent beside 0 … kc − 1 through a merge, as the client’s clone does', () => {
+    const row = (x: string) => ({ 0: x });
+    const tree = new RenderedTree();
+    const k = { 0: row('a'), 1: row('b'), kc: 2, 7: row('stray') };
+    const kOf = () => (tree.tree as { 0: { k: Record<string, unknown> } })[0].k;
+    tree.reset({ 0: { k, s: ['<i>', '</i>'] }, s: ['<p>', '</p>'] });
+    const before = kOf();
+    tree.merge({ 0: { k: { 1: { 0: 'B' }, kc: 2 } } });
+    expect(kOf()).toEqual({ 0: row('a'), 1: row('B'), 7: row('stray'), kc: 2 });
+    // Copy-on-write: the old entries are not touched, the unchanged one is shared.
+    expect(before[1]).toEqual(row('b'));
+    expect(kOf()[0]).toBe(before[0]);
+  });
+});
