@@ -63,6 +63,29 @@ function expectStream(ext: FakeExtension, pid: string, states: unknown[], walks 
   return steps;
 }
 
+/**
+ * Dispatch `actions` to a Redux store recorded by `ext`; each state change is a step. Checks
+ * the stream (expectStream) and returns its steps with the action type behind each.
+ */
+async function dispatchAll(
+  ext: FakeExtension,
+  store: { getState(): unknown; dispatch(a: never): unknown },
+  actions: { type: string }[],
+): Promise<{ steps: StepEvent[]; kinds: string[] }> {
+  const states: unknown[] = [store.getState()];
+  const kinds: string[] = [''];
+  for (const a of actions) {
+    const before = store.getState();
+    store.dispatch(a as never);
+    if (store.getState() !== before) {
+      states.push(store.getState());
+      kinds.push(a.type);
+    }
+  }
+  await ext.drained();
+  return { steps: expectStream(ext, ext.of('process')[0].pid, states), kinds };
+}
+
 describe('capture through the hook', () => {
   test('Redux: every rebuilt state equals the reference, and each delta carries only what changed', async () => {
     await fc.assert(
@@ -82,18 +105,7 @@ describe('capture through the hook', () => {
             hindsightEnhancer({ name: 'big' }, ext.hook) as never,
           );
           ext.open();
-          const states: unknown[] = [store.getState()];
-          const kinds: string[] = [''];
-          for (const a of actions) {
-            const before = store.getState();
-            store.dispatch(a as never);
-            if (store.getState() !== before) {
-              states.push(store.getState());
-              kinds.push(a.type);
-            }
-          }
-          await ext.drained();
-          const steps = expectStream(ext, ext.of('process')[0].pid, states);
+          const { steps, kinds } = await dispatchAll(ext, store, actions);
           // A one-item change is a few dozen characters, not the 100 KB state (a removal shifts
           // every later index: the index-wise delta format carries them all).
           steps.forEach((s, k) => {
@@ -152,18 +164,7 @@ describe('capture through the hook', () => {
             enhancers: (d) => d().concat(hindsightEnhancer({ name: 'todos' }, ext.hook) as StoreEnhancer),
           });
           ext.open();
-          const states: unknown[] = [store.getState()];
-          const kinds: string[] = [''];
-          for (const a of actions) {
-            const before = store.getState();
-            store.dispatch(a);
-            if (store.getState() !== before) {
-              states.push(store.getState());
-              kinds.push(a.type);
-            }
-          }
-          await ext.drained();
-          const steps = expectStream(ext, ext.of('process')[0].pid, states);
+          const { steps, kinds } = await dispatchAll(ext, store, actions);
           // A touched entity is sent alone, not the 400-entity table.
           steps.forEach((s, k) => {
             if (kinds[k] === touch.type) expect(JSON.stringify(s.delta).length).toBeLessThan(400);
