@@ -35,6 +35,7 @@ import {
   type HookEvent,
   PROTOCOL_VERSION,
 } from '../../runtime-hook/protocol';
+import { pageHook } from '../support/page-hook';
 import { mustBeZero, recordReliability } from './lib/figures';
 
 /** Total inputs (env HINDSIGHT_FUZZ_RUNS to change), spread over the paths below. */
@@ -61,19 +62,7 @@ interface Seeds {
 
 function recordSeeds(): Seeds {
   const page: Record<string, unknown>[] = [];
-  let listener: ((d: unknown) => void) | undefined;
-  const hook = new Hook({
-    transport: {
-      post: (m) => page.push(JSON.parse(JSON.stringify(m))),
-      listen: (cb) => {
-        listener = cb;
-      },
-    },
-  });
-  const send = (cmd: Command) =>
-    listener?.({ source: EXT_SOURCE, v: PROTOCOL_VERSION, kind: 'command', session: hook.session, cmd });
-  listener?.({ source: EXT_SOURCE, v: PROTOCOL_VERSION, kind: 'connect' });
-  send({ type: 'sync', since: 0 });
+  const { hook, send } = pageHook((m) => page.push(JSON.parse(JSON.stringify(m))));
 
   let cart: { items: { id: number; name: string }[]; total: number; at: Date } = {
     items: [],

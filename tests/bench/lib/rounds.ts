@@ -2,8 +2,8 @@
  * Rounds of CPU per action for benchmark sides run in one process (capture.bench-run.ts,
  * liveview-capture.bench-run.ts), and the connected hook they measure.
  */
-import { Hook } from '../../../runtime-hook/hook';
-import { EXT_SOURCE, PROTOCOL_VERSION } from '../../../runtime-hook/protocol';
+import type { Hook } from '../../../runtime-hook/hook';
+import { pageHook } from '../../support/page-hook';
 import { median } from './stats';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -14,26 +14,13 @@ export interface Side {
 
 /** A hook whose extension acks every batch and keeps nothing: the page's cost only. */
 export function connectedHook(): Hook {
-  let listener: ((d: unknown) => void) | undefined;
-  const hook = new Hook({
-    transport: {
-      post: (m) => {
-        const e = m as { kind?: string; first?: number; count?: number };
-        if (e.kind === 'batch' && e.first !== undefined && e.count !== undefined) {
-          const seq = e.first + e.count - 1;
-          queueMicrotask(() => send({ type: 'ack', seq }));
-        }
-      },
-      listen: (cb) => {
-        listener = cb;
-      },
-    },
-  });
-  const send = (cmd: unknown) =>
-    listener?.({ source: EXT_SOURCE, v: PROTOCOL_VERSION, kind: 'command', session: hook.session, cmd });
-  listener?.({ source: EXT_SOURCE, v: PROTOCOL_VERSION, kind: 'connect' });
-  send({ type: 'sync', since: 0 });
-  return hook;
+  return pageHook((m, send) => {
+    const e = m as { kind?: string; first?: number; count?: number };
+    if (e.kind === 'batch' && e.first !== undefined && e.count !== undefined) {
+      const seq = e.first + e.count - 1;
+      queueMicrotask(() => send({ type: 'ack', seq }));
+    }
+  }).hook;
 }
 
 /** CPU µs per action of `side` over one block, its flush included. */
